@@ -1,0 +1,142 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"os"
+
+	"github.com/skriptable/skriptable/internal/ratelimit"
+	"github.com/skriptable/skriptable/internal/sandbox"
+	"github.com/skriptable/skriptable/internal/server"
+)
+
+// serveCommand runs the service: API, scheduler and workers in one process
+// on the embedded SQLite database by default.
+func serveCommand(args []string, stdio Stdio, env Env) int {
+	return serviceCommand("serve", server.RoleAll, args, stdio, env)
+}
+
+// workerCommand runs only workers (scale-out on Postgres).
+func workerCommand(args []string, stdio Stdio, env Env) int {
+	return serviceCommand("worker", server.RoleWorker, args, stdio, env)
+}
+
+func serviceCommand(name, role string, args []string, stdio Stdio, env Env) int {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stdio.Err)
+	var (
+		cfg          server.Config
+		allowHosts   listFlag
+		memory       string
+		cpus         float64
+		maxMemory    string
+		logFormat    string
+		loopbackOnly bool
+		apiOnly      bool
+	)
+	cfg.Role = role
+	fs.StringVar(&cfg.DataDir, "data-dir", "skriptable-data", "directory for the embedded database, artifacts and keys")
+	fs.StringVar(&cfg.Database, "database", "", "postgres://… to use Postgres instead of the embedded SQLite")
+	fs.StringVar(&cfg.Listen, "listen", "127.0.0.1:8080", "HTTP address (the API; workers serve only /healthz and /readyz)")
+	fs.IntVar(&cfg.Workers, "workers", 2, "runs executed at once by this process")
+	fs.StringVar(&cfg.Sandbox, "sandbox", "oci", "oci (isolated) or none (development only)")
+	fs.Var(&allowHosts, "allow-host", "HOST:PORT every run may reach even in a private range (repeatable)")
+	fs.StringVar(&memory, "memory", "1g", "memory limit of each run's sandbox")
+	fs.Float64Var(&cpus, "cpus", 1, "CPU limit of each run's sandbox, in cores")
+	fs.StringVar(&maxMemory, "max-memory", "4g", "the most memory a script's settings may ask for")
+	fs.Float64Var(&cfg.MaxLimits.CPUs, "max-cpus", 4, "the most CPUs a script's settings may ask for")
+	fs.DurationVar(&cfg.StopGrace, "stop-grace", 30*time.Second, "on SIGTERM, how long running runs may finish before they are cancelled and re-queued")
+	fs.StringVar(&logFormat, "log-format", "text", "text or json")
+	fs.BoolVar(&loopbackOnly, "loopback-only", false, "runs reach only --allow-host addresses and resolve no names (tests, demos)")
+	if role == server.RoleAll {
+		fs.BoolVar(&apiOnly, "api-only", false, "serve the API and scheduler but run no scripts (workers run elsewhere)")
+	}
+	// Queue timings: how long one attempt may take before River considers
+	// its worker gone, and when such a job is retried. Defaults fit the
+	// longest allowed run (10 min); tests shorten them.
+	fs.Float64Var(&cfg.APILimits.PerKey.PerMinute, "rate-per-key", 100, "API requests per minute per key (burst: a fifth)")
+	fs.Float64Var(&cfg.APILimits.PerIP.PerMinute, "rate-per-ip", 300, "API requests per minute per client IP (burst: a fifth)")
+	fs.Float64Var(&cfg.APILimits.Enqueue.PerMinute, "rate-runs", 20, "runs started through the API per minute per key (burst: a quarter)")
+	fs.DurationVar(&cfg.Queue.JobTimeout, "job-timeout", 11*time.Minute, "longest time one run attempt may take (advanced)")
+	fs.DurationVar(&cfg.Queue.RescueAfter, "rescue-after", 12*time.Minute, "when a run whose worker died is retried (advanced; must exceed --job-timeout)")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return ExitOK
+		}
+		return ExitUsage
+	}
+	if apiOnly {
+		cfg.Role = server.RoleAPI
+	}
+	for _, l := range []struct {
+		lim  *ratelimit.Limit
+		frac float64
+	}{{&cfg.APILimits.PerKey, 5}, {&cfg.APILimits.PerIP, 5}, {&cfg.APILimits.Enqueue, 4}} {
+		if l.lim.PerMinute <= 0 {
+			fmt.Fprintf(stdio.Err, "skriptable %s: rate limits must be positive\n", name)
+			return ExitUsage
+		}
+		l.lim.Burst = max(1, int(l.lim.PerMinute/l.frac))
+	}
+	mem, err := parseBytes(memory)
+	if err != nil || mem < 64<<20 {
+		fmt.Fprintf(stdio.Err, "skriptable %s: --memory %q: want a size of at least 64m\n", name, memory)
+		return ExitUsage
+	}
+	maxMem, err := parseBytes(maxMemory)
+	if err != nil || maxMem < mem {
+		fmt.Fprintf(stdio.Err, "skriptable %s: --max-memory %q: want a size of at least --memory\n", name, maxMemory)
+		return ExitUsage
+	}
+	if cpus <= 0 || cfg.MaxLimits.CPUs < cpus {
+		fmt.Fprintf(stdio.Err, "skriptable %s: --cpus must be positive and at most --max-cpus\n", name)
+		return ExitUsage
+	}
+	cfg.Limits = sandbox.Limits{Memory: mem, CPUs: cpus}
+	cfg.MaxLimits.Memory = maxMem
+	cfg.AllowHosts = allowHosts
+	if v, ok := env("SKRIPTABLE_LOOPBACK_ONLY"); ok && v != "" && v != "0" {
+		loopbackOnly = true
+	}
+	cfg.Public = !loopbackOnly
+	cfg.RunnerBinary, _ = env("SKRIPTABLE_RUNNER_BINARY")
+	var h slog.Handler = slog.NewTextHandler(stdio.Err, nil)
+	if logFormat == "json" {
+		h = slog.NewJSONHandler(stdio.Err, nil)
+	} else if logFormat != "text" {
+		fmt.Fprintf(stdio.Err, "skriptable %s: --log-format %q: want text or json\n", name, logFormat)
+		return ExitUsage
+	}
+	cfg.Logger = slog.New(h)
+	cfg.AdminKeyOut = func(key string) {
+		fmt.Fprintf(stdio.Out, "Created the admin API key (shown once, also saved in %s/admin-key):\n\n    %s\n\n", cfg.DataDir, key)
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	srv, err := server.New(ctx, cfg)
+	if err != nil {
+		fmt.Fprintf(stdio.Err, "skriptable %s: %v\n", name, err)
+		return ExitErrored
+	}
+	if err := srv.Start(ctx); err != nil {
+		fmt.Fprintf(stdio.Err, "skriptable %s: %v\n", name, err)
+		_ = srv.Stop(context.Background())
+		return ExitErrored
+	}
+	fmt.Fprintf(stdio.Out, "Skriptable is serving on %s\n", srv.URL())
+	<-ctx.Done()
+	cfg.Logger.Info("stopping: finishing running runs", "grace", cfg.StopGrace)
+	if err := srv.Stop(context.Background()); err != nil {
+		cfg.Logger.Error("stop", "err", err)
+		return ExitErrored
+	}
+	return ExitOK
+}
