@@ -12,8 +12,31 @@ import (
 	"github.com/skriptable/skriptable/internal/js"
 )
 
-// pageEvents are the page events a script can listen to today.
-var pageEvents = []string{"load", "domcontentloaded", "close", "error", "dialog"}
+// pageEventArgs lists the page events a script can listen to, each with
+// the function building its listener arguments from the browser event (nil:
+// no arguments). Each area registers its own events from an init function
+// in its own file (network, frames, …), so adding an event touches one
+// place.
+var pageEventArgs = map[string]func(m *mapper, p *browser.Page, ev browser.Event) []sobek.Value{
+	"load":             nil,
+	"domcontentloaded": nil,
+	"close":            nil,
+	"error": func(m *mapper, _ *browser.Page, ev browser.Event) []sobek.Value {
+		return []sobek.Value{m.rt.NewError(ev.Err.Error())}
+	},
+	"dialog": func(m *mapper, _ *browser.Page, ev browser.Event) []sobek.Value {
+		return []sobek.Value{m.wrapDialog(ev.Dialog)}
+	},
+}
+
+// pageEvents are the names in pageEventArgs.
+func pageEvents() []string {
+	names := make([]string, 0, len(pageEventArgs))
+	for n := range pageEventArgs {
+		names = append(names, n)
+	}
+	return names
+}
 
 // wrapPage returns the script's Page object for p (one per page, so that
 // browser.pages()[0] === page holds as in Puppeteer).
@@ -23,16 +46,14 @@ func (m *mapper) wrapPage(p *browser.Page) *sobek.Object {
 	}
 	b := m.object(pageAPI)
 	var em *jsEmitter
-	em = m.emitter(b, pageEvents, func(event string) func() {
+	em = m.emitter(b, pageEvents(), func(event string) func() {
+		args := pageEventArgs[event]
 		return p.Events().On(event, func(ev browser.Event) {
 			em.post(event, func() []sobek.Value {
-				switch {
-				case ev.Dialog != nil:
-					return []sobek.Value{m.wrapDialog(ev.Dialog)}
-				case ev.Err != nil:
-					return []sobek.Value{m.rt.NewError(ev.Err.Error())}
+				if args == nil {
+					return nil
 				}
-				return nil
+				return args(m, p, ev)
 			})
 		})
 	})
