@@ -6,12 +6,23 @@ import (
 	"fmt"
 )
 
+// MaxContexts caps the browser contexts a script may have open at once
+// (besides the default one): each costs a profile partition, and every
+// page in one its own renderer.
+const MaxContexts = 32
+
 // CreateContext creates a browser context (an isolated profile partition:
 // its own cookies, storage and permissions), Puppeteer's
 // browser.createBrowserContext. The context uses the browser's proxy: a
 // script can never give a context its own (that would bypass the run's
 // egress proxy).
 func (b *Browser) CreateContext(ctx context.Context) (*Context, error) {
+	b.mu.Lock()
+	open := len(b.contexts) - 1
+	b.mu.Unlock()
+	if open >= MaxContexts {
+		return nil, fmt.Errorf("browser.createBrowserContext: at most %d browser contexts may be open at once; close one first", MaxContexts)
+	}
 	var res struct {
 		ID string `json:"browserContextId"`
 	}

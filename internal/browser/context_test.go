@@ -80,3 +80,33 @@ func TestContextCookieIsolation(t *testing.T) {
 		t.Errorf("closing the default context: %v", err)
 	}
 }
+
+func TestCreateContextLimit(t *testing.T) {
+	// Not parallel: it fills the shared browser's context budget.
+	b, _ := launch(t)
+	_, _, ctx := newTestPage(t)
+	var made []*Context
+	defer func() {
+		for _, c := range made {
+			_ = c.Close(ctx)
+		}
+	}()
+	for len(b.Contexts())-1 < MaxContexts {
+		c, err := b.CreateContext(ctx)
+		if err != nil {
+			t.Fatalf("context %d: %v", len(made)+1, err)
+		}
+		made = append(made, c)
+	}
+	if _, err := b.CreateContext(ctx); err == nil || !strings.Contains(err.Error(), "at most") {
+		t.Fatalf("context beyond the limit: %v", err)
+	}
+	if err := made[0].Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	c, err := b.CreateContext(ctx)
+	if err != nil {
+		t.Fatalf("after closing one: %v", err)
+	}
+	made = append(made[1:], c)
+}

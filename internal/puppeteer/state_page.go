@@ -27,7 +27,7 @@ func (m *mapper) pageStateMethods(b *builder, p *browser.Page) {
 	m.pageScriptMethods(b, p)
 }
 
-// noArgWork is work with nothing to parse.
+// boolArg reads the first argument as a boolean, as JS would.
 func boolArg(call sobek.FunctionCall) bool { return call.Argument(0).ToBoolean() }
 
 func (m *mapper) pageEmulationMethods(b *builder, p *browser.Page) {
@@ -65,8 +65,11 @@ func (m *mapper) pageEmulationMethods(b *builder, p *browser.Page) {
 				return nil, argErrorf("features must be an array, got %s", typeName(v))
 			}
 			n := int(arr.Get("length").ToInteger())
+			if n > 100 {
+				return nil, argErrorf("features: at most 100 media features")
+			}
 			fs = make([]browser.MediaFeature, 0, n)
-			for i := 0; i < n && i < 100; i++ {
+			for i := 0; i < n; i++ {
 				o, err := m.options(arr.Get(fmt.Sprint(i)), fmt.Sprintf("features[%d]", i))
 				if err != nil {
 					return nil, err
