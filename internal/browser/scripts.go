@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -54,11 +55,14 @@ func (p *Page) RemoveScriptToEvaluateOnNewDocument(ctx context.Context, id strin
 }
 
 // BindingFunc runs an exposed function for the page: args is the JSON
-// array of the page's arguments. It returns the result for the page, or an
-// error: a *BindingError to reject with a given message and stack (or
-// thrown value), any other error to reject with its message. It runs on
-// its own goroutine and must honour ctx (the page closing ends it).
-type BindingFunc func(ctx context.Context, args []byte) (Arg, error)
+// array of the page's arguments; nodes maps the index of each argument
+// that is a DOM node to a handle of it (its JSON is then {}), as
+// Puppeteer passes nodes as ElementHandles. The handles are disposed once
+// the call is answered. It returns the result for the page, or an error:
+// a *BindingError to reject with a given message and stack (or thrown
+// value), any other error to reject with its message. It runs on its own
+// goroutine and must honour ctx (the page closing ends it).
+type BindingFunc func(ctx context.Context, args []byte, nodes map[int]*Handle) (Arg, error)
 
 // BindingError is how an exposed function failed.
 type BindingError struct {
@@ -90,7 +94,7 @@ const pageBindingSource = `function addPageBinding(type, name, prefix) {
       const seq = (callPuppeteer.lastSeq ?? 0) + 1;
       callPuppeteer.lastSeq = seq;
       callPuppeteer.args.set(seq, args);
-      globalThis[prefix + name](JSON.stringify({type, name, seq, args, isTrivial: true}));
+      globalThis[prefix + name](JSON.stringify({type, name, seq, args, isTrivial: !args.some(value => value instanceof Node)}));
       return new Promise((resolve, reject) => {
         callPuppeteer.callbacks.set(seq, {
           resolve(value) { callPuppeteer.args.delete(seq); resolve(value); },
@@ -183,8 +187,9 @@ func (p *Page) onBindingCalled(raw jsonv2.Value) {
 	var call struct {
 		Type string          `json:"type"`
 		Name string          `json:"name"`
-		Seq  int64           `json:"seq"`
-		Args json.RawMessage `json:"args"`
+		Seq     int64           `json:"seq"`
+		Args    json.RawMessage `json:"args"`
+		Trivial bool            `json:"isTrivial"`
 	}
 	if json.Unmarshal([]byte(ev.Payload), &call) != nil || call.Type != "exposedFun" || bindingPrefix+call.Name != ev.Name {
 		return
@@ -195,10 +200,10 @@ func (p *Page) onBindingCalled(raw jsonv2.Value) {
 	if b == nil {
 		return
 	}
-	go p.runBinding(b, ev.ContextID, call.Seq, call.Args)
+	go p.runBinding(b, ev.ContextID, call.Seq, call.Args, !call.Trivial)
 }
 
-func (p *Page) runBinding(b *binding, ctxID, seq int64, args []byte) {
+func (p *Page) runBinding(b *binding, ctxID, seq int64, args []byte, hasNodes bool) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go func() {
@@ -223,7 +228,16 @@ func (p *Page) runBinding(b *binding, ctxID, seq int64, args []byte) {
 		deliver(deliverError, Arg{JSON: mustJSON(fmt.Sprintf("too many pending calls of exposed function %s (at most %d)", b.name, MaxPendingBindingCalls))}, Arg{JSON: mustJSON("")})
 		return
 	}
-	res, err := b.fn(ctx, args)
+	var nodes map[int]*Handle
+	if hasNodes {
+		nodes = p.bindingNodes(ctx, ctxID, name, seqArg)
+		defer func() {
+			for _, h := range nodes {
+				h.Dispose(context.Background())
+			}
+		}()
+	}
+	res, err := b.fn(ctx, args, nodes)
 	if err == nil {
 		deliver(`(name, seq, result) => { const callbacks = globalThis[name].callbacks; callbacks.get(seq).resolve(result); callbacks.delete(seq); }`, res)
 		return
@@ -238,6 +252,36 @@ func (p *Page) runBinding(b *binding, ctxID, seq int64, args []byte) {
 		msg, stack = be.Message, be.Stack
 	}
 	deliver(deliverError, Arg{JSON: mustJSON(msg)}, Arg{JSON: mustJSON(stack)})
+}
+
+// bindingNodes fetches handles to the DOM nodes among a call's arguments
+// (kept by the page in window[name].args). On any failure the call goes
+// on with the nodes as plain JSON objects.
+func (p *Page) bindingNodes(ctx context.Context, ctxID int64, name, seq []byte) map[int]*Handle {
+	w := p.worldForContext(p.session, ctxID)
+	if w == nil {
+		return nil
+	}
+	o, err := w.call(ctx, "(name, seq) => globalThis[name].args.get(seq)", []Arg{{JSON: name}, {JSON: seq}}, false)
+	if err != nil {
+		return nil
+	}
+	arr := newHandle(w, p, o)
+	defer arr.Dispose(context.Background())
+	props, err := arr.Properties(ctx)
+	if err != nil {
+		return nil
+	}
+	nodes := map[int]*Handle{}
+	for _, pr := range props {
+		i, err := strconv.Atoi(pr.Name)
+		if err == nil && isIndex(pr.Name) && pr.Handle.IsElement() {
+			nodes[i] = pr.Handle
+			continue
+		}
+		pr.Handle.Dispose(context.Background())
+	}
+	return nodes
 }
 
 const deliverError = `(name, seq, message, stack) => { const error = new Error(message); error.stack = stack; const callbacks = globalThis[name].callbacks; callbacks.get(seq).reject(error); callbacks.delete(seq); }`

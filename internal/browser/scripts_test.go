@@ -13,14 +13,14 @@ import (
 func TestExposeFunctionRoundTrip(t *testing.T) {
 	t.Parallel()
 	p, base, ctx := newTestPage(t)
-	double := func(_ context.Context, args []byte) (Arg, error) {
+	double := func(_ context.Context, args []byte, _ map[int]*Handle) (Arg, error) {
 		var xs []float64
 		if err := json.Unmarshal(args, &xs); err != nil || len(xs) != 1 {
 			return Arg{}, errors.New("want one number")
 		}
 		return Arg{JSON: mustJSON(xs[0] * 2)}, nil
 	}
-	fail := func(context.Context, []byte) (Arg, error) {
+	fail := func(context.Context, []byte, map[int]*Handle) (Arg, error) {
 		return Arg{}, &BindingError{Message: "no luck", Stack: "Error: no luck\n    at script.js:1:1"}
 	}
 	if err := p.ExposeFunction(ctx, "double", double); err != nil {
@@ -67,7 +67,7 @@ func TestExposeFunctionPendingCallsAreCapped(t *testing.T) {
 	p, _, ctx := newTestPage(t)
 	release := make(chan struct{})
 	var entered atomic.Int32
-	block := func(ctx context.Context, _ []byte) (Arg, error) {
+	block := func(ctx context.Context, _ []byte, _ map[int]*Handle) (Arg, error) {
 		entered.Add(1)
 		select {
 		case <-release:
@@ -127,5 +127,32 @@ func TestEvaluateOnNewDocumentRunsBeforePageScripts(t *testing.T) {
 	}
 	if v, err := f.EvaluateExpression(ctx, "typeof window.__seen"); err != nil || string(v.JSON) != `"undefined"` {
 		t.Fatalf("after remove: %s %v", v.JSON, err)
+	}
+}
+
+// DOM nodes passed to an exposed function arrive as element handles.
+func TestExposeFunctionReceivesNodes(t *testing.T) {
+	t.Parallel()
+	p, base, ctx := newTestPage(t)
+	if _, err := p.MainFrame().Goto(ctx, base+"/products", NavigateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	describe := func(ctx context.Context, args []byte, nodes map[int]*Handle) (Arg, error) {
+		h := nodes[0]
+		if h == nil || len(nodes) != 1 {
+			return Arg{}, errors.New("want one node, at index 0; args " + string(args))
+		}
+		v, err := h.Evaluate(ctx, "(e, n) => e.tagName + n", []Arg{{JSON: []byte("7")}})
+		if err != nil {
+			return Arg{}, err
+		}
+		return Arg{JSON: v.JSON}, nil
+	}
+	if err := p.ExposeFunction(ctx, "describe", describe); err != nil {
+		t.Fatal(err)
+	}
+	v, err := p.MainFrame().EvaluateExpression(ctx, "describe(document.body, 'x')")
+	if err != nil || string(v.JSON) != `"BODY7"` {
+		t.Fatalf("got %s %v", v.JSON, err)
 	}
 }

@@ -268,7 +268,7 @@ emulateNetworkConditions S
 emulateTimezone S
 emulateVisionDeficiency S
 evaluateOnNewDocument S
-exposeFunction P arguments travel as JSON: DOM nodes passed to an exposed function arrive as plain objects, not ElementHandles
+exposeFunction S
 extensionRealms U
 hasDevTools U
 isDragInterceptionEnabled S deprecated in Puppeteer

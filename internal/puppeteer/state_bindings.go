@@ -12,10 +12,11 @@ import (
 
 // bindingHandler turns the script's exposed function into a
 // browser.BindingFunc: each page call is posted to the loop, the function
-// runs there with the page's arguments (plain JSON values), and its value
+// runs there with the page's arguments (JSON values, DOM nodes as
+// ElementHandles), and its value
 // (awaited if it is a promise) or its error goes back to the page.
 func (m *mapper) bindingHandler(fn sobek.Callable) browser.BindingFunc {
-	return func(ctx context.Context, args []byte) (browser.Arg, error) {
+	return func(ctx context.Context, args []byte, nodes map[int]*browser.Handle) (browser.Arg, error) {
 		type result struct {
 			arg browser.Arg
 			err error
@@ -28,7 +29,7 @@ func (m *mapper) bindingHandler(fn sobek.Callable) browser.BindingFunc {
 			}
 		}
 		m.rt.Loop().Post(func() error {
-			m.callExposed(fn, args, settle)
+			m.callExposed(fn, args, nodes, settle)
 			return nil
 		})
 		select {
@@ -43,12 +44,17 @@ func (m *mapper) bindingHandler(fn sobek.Callable) browser.BindingFunc {
 }
 
 // callExposed runs on the loop.
-func (m *mapper) callExposed(fn sobek.Callable, args []byte, settle func(browser.Arg, error)) {
+func (m *mapper) callExposed(fn sobek.Callable, args []byte, nodes map[int]*browser.Handle, settle func(browser.Arg, error)) {
 	var argv []sobek.Value
 	if arr, ok := fromValue(m.vm, browser.Value{JSON: args}).(*sobek.Object); ok {
 		n := int(arr.Get("length").ToInteger())
 		for i := 0; i < n; i++ {
 			argv = append(argv, arr.Get(fmt.Sprint(i)))
+		}
+	}
+	for i, h := range nodes { // DOM nodes arrive as ElementHandles, as in Puppeteer
+		if i < len(argv) {
+			argv[i] = m.wrapHandle(h)
 		}
 	}
 	fulfil := func(v sobek.Value) {
