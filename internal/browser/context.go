@@ -162,3 +162,39 @@ func (c *Context) ClearPermissionOverrides(ctx context.Context) error {
 	}
 	return c.browser.conn.Root().Call(ctx, "Browser.resetPermissions", params, nil)
 }
+
+// PermissionSetting is one permission state to set (Puppeteer's
+// {permission: PermissionDescriptor, state}); nil options are left out.
+type PermissionSetting struct {
+	Name                     string
+	UserVisibleOnly          *bool
+	Sysex                    *bool
+	AllowWithoutSanitization *bool
+	PanTiltZoom              *bool
+	State                    string // granted, denied or prompt
+}
+
+// SetPermission sets permission states for origin ("*" means every
+// origin) in this context (Browser.setPermission).
+func (c *Context) SetPermission(ctx context.Context, origin string, perms []PermissionSetting) error {
+	for _, ps := range perms {
+		desc := map[string]any{"name": ps.Name}
+		for k, v := range map[string]*bool{"userVisibleOnly": ps.UserVisibleOnly, "sysex": ps.Sysex,
+			"allowWithoutSanitization": ps.AllowWithoutSanitization, "panTiltZoom": ps.PanTiltZoom} {
+			if v != nil {
+				desc[k] = *v
+			}
+		}
+		params := map[string]any{"permission": desc, "setting": ps.State}
+		if origin != "*" {
+			params["origin"] = origin
+		}
+		if c.id != "" {
+			params["browserContextId"] = c.id
+		}
+		if err := c.browser.conn.Root().Call(ctx, "Browser.setPermission", params, nil); err != nil {
+			return err
+		}
+	}
+	return nil
+}

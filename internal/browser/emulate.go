@@ -189,3 +189,9 @@ func (p *Page) JavaScriptEnabled() bool {
 func (p *Page) SetBypassCSP(ctx context.Context, enabled bool) error {
 	return p.wrapErr(ctx, p.session.Call(ctx, "Page.setBypassCSP", map[string]any{"enabled": enabled}, nil))
 }
+
+// EmulateFocusedPage makes the page behave as if focused (or not),
+// whatever tab is in front.
+func (p *Page) EmulateFocusedPage(ctx context.Context, enabled bool) error {
+	return p.wrapErr(ctx, p.session.Call(ctx, "Emulation.setFocusEmulationEnabled", map[string]any{"enabled": enabled}, nil))
+}

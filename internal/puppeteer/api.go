@@ -176,7 +176,7 @@ cookies S
 setCookie S
 deleteCookie S
 deleteMatchingCookies S deletes every cookie with a filter's name, whatever the other filter fields (as Puppeteer 24 does)
-setPermission U
+setPermission S
 debugInfo@ U
 screens U
 addScreen U
@@ -198,7 +198,7 @@ id@ S
 isIncognito S removed in Puppeteer 22; kept for old scripts
 overridePermissions S
 clearPermissionOverrides S
-setPermission U
+setPermission S
 cookies S
 setCookie S
 deleteCookie S
@@ -260,7 +260,7 @@ createPDFStream U
 deleteCookie S
 emulate S
 emulateCPUThrottling S
-emulateFocusedPage U
+emulateFocusedPage S
 emulateIdleState S
 emulateMediaFeatures S
 emulateMediaType S

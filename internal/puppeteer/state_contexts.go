@@ -42,6 +42,48 @@ func (m *mapper) browserStateMethods(b *builder, br *browser.Browser) {
 		return m.vm.NewArray(items...)
 	})
 	m.cookieMethods(b, br.DefaultContext)
+	m.setPermissionMethod(b, br.DefaultContext)
+}
+
+// setPermissionMethod defines setPermission(origin, ...{permission, state})
+// of a browser context (the browser's acts on its default context).
+func (m *mapper) setPermissionMethod(b *builder, c func() *browser.Context) {
+	b.async("setPermission", func(call sobek.FunctionCall) (work, error) {
+		origin, err := argString(call.Argument(0), "origin")
+		if err != nil {
+			return nil, err
+		}
+		var perms []browser.PermissionSetting
+		for i, v := range call.Arguments[min(1, len(call.Arguments)):] {
+			o, err := m.options(v, fmt.Sprintf("permissions[%d]", i))
+			if err != nil {
+				return nil, err
+			}
+			d, err := o.sub(m, "permission")
+			if err != nil {
+				return nil, err
+			}
+			var ps browser.PermissionSetting
+			var ok bool
+			if ps.Name, ok, err = d.str("name"); err != nil {
+				return nil, err
+			} else if !ok {
+				return nil, argErrorf("permissions[%d].permission.name must be a string", i)
+			}
+			for key, dst := range map[string]**bool{"userVisibleOnly": &ps.UserVisibleOnly, "sysex": &ps.Sysex,
+				"allowWithoutSanitization": &ps.AllowWithoutSanitization, "panTiltZoom": &ps.PanTiltZoom} {
+				if d.has(key) {
+					v, _ := d.boolean(key)
+					*dst = &v
+				}
+			}
+			if ps.State, _, err = o.str("state"); err != nil {
+				return nil, err
+			}
+			perms = append(perms, ps)
+		}
+		return func(ctx context.Context) (js.Builder, error) { return nil, c().SetPermission(ctx, origin, perms) }, nil
+	})
 }
 
 // contextStateMethods defines a browser context's close, closed,
@@ -73,6 +115,7 @@ func (m *mapper) contextStateMethods(b *builder, br *browser.Browser, c *browser
 		return func(ctx context.Context) (js.Builder, error) { return nil, c.ClearPermissionOverrides(ctx) }, nil
 	})
 	m.cookieMethods(b, func() *browser.Context { return c })
+	m.setPermissionMethod(b, func() *browser.Context { return c })
 }
 
 // stringArray reads a required array of strings.

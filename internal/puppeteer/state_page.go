@@ -173,6 +173,10 @@ func (m *mapper) pageEmulationMethods(b *builder, p *browser.Page) {
 		on := boolArg(call)
 		return func(ctx context.Context) (js.Builder, error) { return nil, p.SetJavaScriptEnabled(ctx, on) }, nil
 	})
+	b.async("emulateFocusedPage", func(call sobek.FunctionCall) (work, error) {
+		on := boolArg(call)
+		return func(ctx context.Context) (js.Builder, error) { return nil, p.EmulateFocusedPage(ctx, on) }, nil
+	})
 	b.method("isJavaScriptEnabled", func(sobek.FunctionCall) sobek.Value { return m.vm.ToValue(p.JavaScriptEnabled()) })
 	b.async("setBypassCSP", func(call sobek.FunctionCall) (work, error) {
 		on := boolArg(call)

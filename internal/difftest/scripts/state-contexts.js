@@ -1,6 +1,7 @@
 // Browser contexts: createBrowserContext, browserContexts,
 // defaultBrowserContext, context newPage/pages/close/closed,
-// overridePermissions/clearPermissionOverrides, and cookie isolation.
+// overridePermissions/clearPermissionOverrides/setPermission (also on the
+// browser), and cookie isolation.
 const puppeteer = require('puppeteer');
 const BASE = process.env.BASE_URL;
 const names = (cs) => cs.map((c) => c.name + '=' + c.value).sort().join(',');
@@ -35,6 +36,13 @@ const perm = (page) => page.evaluate(() => navigator.permissions.query({ name: '
   console.log('permission granted', await perm(p2), 'default context', await perm(p1));
   await ctx.clearPermissionOverrides();
   console.log('permission cleared', await perm(p2));
+  await ctx.setPermission(BASE, { permission: { name: 'geolocation' }, state: 'granted' });
+  await browser.setPermission(BASE, { permission: { name: 'geolocation' }, state: 'denied' });
+  console.log('setPermission', await perm(p2), 'default context', await perm(p1));
+  await ctx.setPermission('*', { permission: { name: 'geolocation' }, state: 'prompt' });
+  console.log('setPermission any origin', await perm(p2));
+  await browser.defaultBrowserContext().clearPermissionOverrides();
+  console.log('default cleared', await perm(p1));
   try {
     await ctx.overridePermissions(BASE, ['geolocation', 'telepathy']);
   } catch (e) {

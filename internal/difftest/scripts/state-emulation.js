@@ -1,7 +1,7 @@
 // Emulation: emulate + KnownDevices, media type/features, timezone, vision
 // deficiency, CPU throttling, network conditions +
 // PredefinedNetworkConditions, idle state, geolocation, JavaScript on/off,
-// bypassing CSP, bringToFront.
+// bypassing CSP, bringToFront, emulateFocusedPage.
 const puppeteer = require('puppeteer');
 const BASE = process.env.BASE_URL;
 const fail = async (what, p) => {
@@ -100,5 +100,9 @@ const fail = async (what, p) => {
   const other = await browser.newPage();
   await page.bringToFront();
   console.log('front', await page.evaluate(() => document.visibilityState), await other.evaluate(() => document.visibilityState));
+  console.log('focus before', await other.evaluate(() => document.hasFocus()));
+  await other.emulateFocusedPage(true);
+  console.log('focus emulated', await other.evaluate(() => document.hasFocus()));
+  await other.emulateFocusedPage(false);
   await browser.close();
 })();
