@@ -185,8 +185,8 @@ func (p *Page) onBindingCalled(raw jsonv2.Value) {
 		return
 	}
 	var call struct {
-		Type string          `json:"type"`
-		Name string          `json:"name"`
+		Type    string          `json:"type"`
+		Name    string          `json:"name"`
 		Seq     int64           `json:"seq"`
 		Args    json.RawMessage `json:"args"`
 		Trivial bool            `json:"isTrivial"`
