@@ -139,7 +139,7 @@ func (p *Page) ExposeFunction(ctx context.Context, name string, fn BindingFunc) 
 	st.mu.Lock()
 	st.exposedIDs[name] = id
 	st.mu.Unlock()
-	for _, f := range p.Frames() {
+	for _, f := range p.bindingFrames() {
 		_, _ = f.EvaluateExpression(ctx, src) // a frame that is loading gets it from the new-document script
 	}
 	return nil
@@ -162,10 +162,28 @@ func (p *Page) RemoveExposedFunction(ctx context.Context, name string) error {
 	if err := p.session.Call(ctx, "Runtime.removeBinding", map[string]any{"name": bindingPrefix + name}, nil); err != nil {
 		return p.wrapErr(ctx, err)
 	}
-	for _, f := range p.Frames() {
+	for _, f := range p.bindingFrames() {
 		_, _ = f.Evaluate(ctx, "name => { globalThis[name] = undefined; }", []Arg{{JSON: mustJSON(name)}})
 	}
 	return nil
+}
+
+// bindingFrames are the frames an exposed function is added to or removed
+// from at once: as in Puppeteer, the main frame and the child frames that
+// started loading (one that never does might never get a context, and
+// would hold the call; the new-document script covers it if it loads).
+func (p *Page) bindingFrames() []*Frame {
+	var out []*Frame
+	main := p.MainFrame()
+	for _, f := range p.Frames() {
+		f.mu.Lock()
+		started := f.hasStartedLoading
+		f.mu.Unlock()
+		if f == main || started {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 func mustJSON(v any) []byte {
