@@ -59,6 +59,9 @@ const fail = async (what, p) => {
   console.log('typeof', await page.evaluate(() => typeof window.add));
   await page.goto(BASE + '/compat/state-page.html?again');
   console.log('after navigation', await page.evaluate(() => add(40, 2)));
+  await page.goto(BASE + '/compat/core-frames.html');
+  const child = page.frames().find((f) => f.name() === 'second');
+  console.log('from a child frame', await child.evaluate(() => add(20, 3)), await child.evaluate(() => window.__str));
   await fail('expose twice', page.exposeFunction('add', () => 0));
   await page.removeExposedFunction('add');
   console.log('removed', await page.evaluate(() => typeof window.add));
