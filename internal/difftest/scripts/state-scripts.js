@@ -47,6 +47,7 @@ const fail = async (what, p) => {
   });
   await page.exposeFunction('wrap', { default: (x) => ({ got: x, nothing: undefined }) });
   await page.exposeFunction('nothing', () => {});
+  await page.exposeFunction('askPage', async () => 'title: ' + (await page.title()));
   await page.exposeFunction('tagOf', async (el, n) => [typeof el.evaluate, await el.evaluate((e) => e.tagName), n]);
   console.log('exposed', await page.evaluate(async () => [await add(2, 3), await upper('hi'), await wrap([1, 'two']), await nothing()]));
   console.log('errors', await page.evaluate(async () => [
@@ -54,6 +55,7 @@ const fail = async (what, p) => {
     await asyncBoom().catch((e) => e.message),
     await throwsString().catch((e) => e),
   ]));
+  console.log('reentrant', await page.evaluate(() => askPage()));
   console.log('node argument', await page.evaluate(() => tagOf(document.querySelector('#msg'), 3)));
   console.log('many calls', await page.evaluate(() => Promise.all(Array.from({ length: 30 }, (_, i) => add(i, 1))).then((r) => r.reduce((a, b) => a + b))));
   console.log('typeof', await page.evaluate(() => typeof window.add));
