@@ -46,6 +46,7 @@ type Browser struct {
 	order    []string              // target ids in the order pages were attached
 	waiting  map[string]chan *Page // newPage callers waiting for a target
 	contexts map[string]*Context   // by browser context id ("" = default)
+	created  []*Context            // contexts made by CreateContext, in order (see context.go)
 	initErrs map[string]error      // targets whose set-up failed
 	closed   bool
 	queries  *QueryHandlers // custom query handlers; see SetQueryHandlers

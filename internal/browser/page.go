@@ -56,6 +56,7 @@ type Page struct {
 	aria  ariaBindings // see aria.go
 	touch *Touchscreen // see Touchscreen
 	drag  dragState    // see drag.go
+	state pageState    // see emulate.go and scripts.go
 }
 
 func newPage(b *Browser, bctx *Context, s *cdp.Session, targetID string) *Page {
