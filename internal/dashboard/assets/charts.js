@@ -23,11 +23,13 @@ export function sparkline(runs, label) {
 
 // historyChart plots runs over time: duration on the y axis, failures
 // as red crosses, passes as dots joined by a line.
-export function historyChart(runs) {
-  const W = 800, H = 220, L = 60, R = 10, T = 10, B = 30;
+// width is the drawing's width in CSS pixels (the container's), so text
+// is never stretched.
+export function historyChart(runs, width) {
+  const W = Math.max(280, Math.round(width || 800)), H = 220, L = 60, R = 16, T = 10, B = 30;
   const done = runs.filter((r) => r.finished_at).sort((a, b) => a.queued_at.localeCompare(b.queued_at));
   const failed = done.filter((r) => FAILED.has(r.status)).length;
-  const svg = s('svg', {class: 'chart', viewBox: `0 0 ${W} ${H}`, role: 'img', preserveAspectRatio: 'none',
+  const svg = s('svg', {class: 'chart', viewBox: `0 0 ${W} ${H}`, width: W, height: H, role: 'img',
     'aria-label': `${done.length} finished runs, ${failed} failed`});
   if (!done.length) {
     svg.append(s('text', {x: W / 2, y: H / 2, 'text-anchor': 'middle', class: 'muted-text'}, 'No finished runs to chart'));

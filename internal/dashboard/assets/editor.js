@@ -56,13 +56,13 @@ export class Editor {
     this.area = h('textarea', {
       class: 'input', spellcheck: 'false', autocapitalize: 'off', autocomplete: 'off', wrap: 'off',
       'aria-label': opts.label || 'Script source', readonly: opts.readOnly || null,
-      'aria-describedby': 'editor-help',
+      'aria-describedby': opts.readOnly ? null : 'editor-help',
     });
     this.area.value = opts.value || '';
     this.note = h('p', {class: 'editor-note', role: 'status'});
-    this.el = h('div', {class: 'editor-box'},
-      h('div', {class: 'editor'}, this.gutter, h('div', {class: 'code-wrap'}, this.code, this.area)),
-      h('p', {class: 'hint', id: 'editor-help'}, 'Tab indents; press Esc then Tab to leave the editor. Ctrl+S saves.'),
+    this.box = h('div', {class: 'editor'}, this.gutter, h('div', {class: 'code-wrap'}, this.code, this.area));
+    this.el = h('div', {class: 'editor-box'}, this.box,
+      opts.readOnly ? null : h('p', {class: 'hint', id: 'editor-help'}, 'Tab indents; press Esc then Tab to leave the editor. Ctrl+S saves.'),
       this.note);
     let escaped = false;
     this.area.addEventListener('input', () => this.schedule());
@@ -119,6 +119,8 @@ export class Editor {
       h('div', {class: i + 1 === this.mark ? 'marked' : null, title: i + 1 === this.mark ? this.markText : null}, String(i + 1)))));
     this.note.textContent = this.mark > 0 ? `Line ${this.mark} failed: ${this.markText}` : '';
     this.note.hidden = this.mark === 0;
+    // As tall as the text (plus room to type), within the CSS limits.
+    this.box.style.height = `${lines.length * 20 + 16 + (this.area.readOnly ? 0 : 100)}px`;
     this.sync();
   }
 

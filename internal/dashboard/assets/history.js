@@ -44,7 +44,7 @@ export async function historyPage(main, query) {
     const page = await api('GET', `/runs${q({...filter, cursor})}`);
     all.push(...page.items);
     tbody.append(...page.items.map(row));
-    chart.replaceChildren(historyChart(all));
+    chart.replaceChildren(historyChart(all, chart.clientWidth));
     summary.textContent = `${all.length} run${all.length === 1 ? '' : 's'} shown`;
     more.replaceChildren(page.next_cursor ? h('button', {type: 'button', onclick: () => load(page.next_cursor)}, 'Load more') : '');
   }

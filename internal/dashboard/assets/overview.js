@@ -15,7 +15,7 @@ export async function overviewPage(main) {
     body);
   const load = async () => {
     const ov = await api('GET', '/overview');
-    body.replaceChildren(...render(ov));
+    body.replaceChildren(...render(ov).filter(Boolean));
   };
   await load();
   const timer = setInterval(() => load().catch(() => {}), REFRESH_MS);
@@ -38,10 +38,10 @@ function render(ov) {
     return h('tr', {class: x.failing ? 'failing' : null},
       h('td', {'data-label': 'Status'}, badge(last && last.status)),
       h('th', {scope: 'row', 'data-label': 'Script'}, h('a', {href: `#/scripts/${encodeURIComponent(sc.id)}`}, sc.name)),
-      h('td', {'data-label': 'Last run'}, last ? h('a', {href: `#/runs/${encodeURIComponent(last.id)}`}, relTime(last.queued_at)) : '—',
-        last && last.duration_ms !== undefined ? h('span', {class: 'muted'}, ` · ${fmtDuration(last.duration_ms)}`) : null),
-      h('td', {'data-label': 'Pass 24 h', class: 'num'}, pct(x.pass_rate_24h), h('span', {class: 'muted small'}, ` (${x.finished_24h})`)),
-      h('td', {'data-label': 'Pass 7 d', class: 'num'}, pct(x.pass_rate_7d), h('span', {class: 'muted small'}, ` (${x.finished_7d})`)),
+      h('td', {'data-label': 'Last run'}, h('span', {}, last ? h('a', {href: `#/runs/${encodeURIComponent(last.id)}`}, relTime(last.queued_at)) : '—',
+        last && last.duration_ms !== undefined ? h('span', {class: 'muted'}, ` · ${fmtDuration(last.duration_ms)}`) : null)),
+      h('td', {'data-label': 'Pass 24 h', class: 'num'}, h('span', {}, pct(x.pass_rate_24h), h('span', {class: 'muted small'}, ` (${x.finished_24h} runs)`))),
+      h('td', {'data-label': 'Pass 7 d', class: 'num'}, h('span', {}, pct(x.pass_rate_7d), h('span', {class: 'muted small'}, ` (${x.finished_7d} runs)`))),
       h('td', {'data-label': 'Recent'}, sparkline(x.recent, `${sc.name}: durations of the last ${x.recent.length} runs`)),
       h('td', {'data-label': 'Next run'}, x.next_run ? h('time', {datetime: x.next_run, title: new Date(x.next_run).toString()},
         `${fmtClock(x.next_run)} (${relTime(x.next_run)})`) : h('span', {class: 'muted'}, 'not scheduled')));

@@ -20,6 +20,7 @@ export async function runPage(main, id) {
   const source = h('div', {});
   let stepMax = 1;
   const stepItems = [];
+  const logEvents = []; // for the fallback timeline when the run reports no steps
 
   main.append(
     h('p', {class: 'crumbs'}, h('a', {href: '#/'}, 'Overview'), ' / ',
@@ -27,7 +28,7 @@ export async function runPage(main, id) {
     head, errBox,
     h('div', {class: 'grid-2'},
       h('section', {class: 'card span-2', 'aria-labelledby': 'log-h'}, h('h2', {id: 'log-h'}, 'Console'), log),
-      h('section', {class: 'card', 'aria-labelledby': 'steps-h'}, h('h2', {id: 'steps-h'}, 'Steps'), steps),
+      h('section', {class: 'card', 'aria-labelledby': 'steps-h'}, h('h2', {id: 'steps-h'}, 'Timeline'), steps),
       h('section', {class: 'card', 'aria-labelledby': 'shots-h'}, h('h2', {id: 'shots-h'}, 'Screenshots'), shots),
       h('section', {class: 'card', 'aria-labelledby': 'art-h'}, h('h2', {id: 'art-h'}, 'Artifacts'), arts),
       h('section', {class: 'card span-2', 'aria-labelledby': 'src-h'}, h('h2', {id: 'src-h'}, `Source (v${run.script_version})`), source)));
@@ -63,8 +64,29 @@ export async function runPage(main, id) {
     }
   }
 
+  // renderLogTimeline shows, for a run without test steps, when each log
+  // line came and how long until the next one.
+  function renderLogTimeline() {
+    const t0 = Date.parse(logEvents[0].time);
+    const times = logEvents.map((e) => Date.parse(e.time));
+    const gaps = times.map((t, i) => (i + 1 < times.length ? times[i + 1] - t : 0));
+    const maxGap = Math.max(1, ...gaps);
+    steps.replaceChildren(h('li', {class: 'muted small'}, 'No test steps reported (describe/it); the timeline of the log:'),
+      logEvents.map((e, i) => h('li', {class: 'step'},
+        h('span', {class: 'step-name'}, `+${fmtDuration(times[i] - t0)} ${e.text.split('\n')[0]}`),
+        h('span', {class: 'step-dur'}, i + 1 < times.length ? fmtDuration(gaps[i]) : ''),
+        h('span', {class: 'step-track', 'aria-hidden': 'true'}, bar(gaps[i] / maxGap)))));
+  }
+
+  function bar(frac) {
+    const b = h('span', {class: 'step-bar'});
+    b.style.width = `${Math.max(1, frac * 100)}%`;
+    return b;
+  }
+
   function addEvent(ev) {
     if (ev.kind === 'step' && ev.step) {
+      if (!stepItems.length) steps.replaceChildren();
       stepMax = Math.max(stepMax, ev.step.duration_ms || 0);
       const bar = h('span', {class: `step-bar st-${ev.step.status}`});
       stepItems.push([bar, ev.step.duration_ms || 0]);
@@ -73,6 +95,10 @@ export async function runPage(main, id) {
         h('span', {class: 'step-track', 'aria-hidden': 'true'}, bar),
         ev.step.error ? h('span', {class: 'step-err'}, ev.step.error) : null));
       for (const [b, d] of stepItems) b.style.width = `${Math.max(1, (d / stepMax) * 100)}%`;
+    }
+    if (ev.kind !== 'step' && !stepItems.length && logEvents.length < 200) {
+      logEvents.push(ev);
+      renderLogTimeline();
     }
     const level = ev.kind === 'log' ? ev.level || 'log' : ev.kind;
     const text = ev.kind === 'step' && ev.step ? `step ${ev.step.status} ${ev.step.name} (${fmtDuration(ev.step.duration_ms)})${ev.step.error ? `: ${ev.step.error}` : ''}` : ev.text;

@@ -138,7 +138,7 @@ function versionsSection(id, editor, versionLabel) {
   const el = h('section', {class: 'card span-2', 'aria-labelledby': 'ver-h'}, h('h2', {id: 'ver-h'}, 'Versions'), list, diffBox);
   async function showDiff(v) {
     const d = await api('GET', `/scripts/${enc(id)}/diff${q({to: v, from: v - 1})}`);
-    diffBox.replaceChildren(h('h3', {}, `Changes from v${d.from} to v${d.to} `,
+    diffBox.replaceChildren(h('h3', {}, d.from ? `Changes from v${d.from} to v${d.to} ` : `Version ${d.to}, the first `,
       h('span', {class: 'add'}, `+${d.added}`), ' ', h('span', {class: 'del'}, `−${d.removed}`)), renderDiff(d.lines));
   }
   return {el, async reload() {

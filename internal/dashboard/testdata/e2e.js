@@ -70,9 +70,11 @@ async function snap(page, name) {
   await page.screenshot({path: `shots/${name}-desktop.png`, fullPage: true});
 }
 
+let failPage = null;
 (async () => {
   const browser = await puppeteer.launch();
   const page = await browser.newPage();
+  failPage = page;
   await page.setViewport({width: 1280, height: 800});
   const problems = [];
   page.on('dialog', (d) => d.accept());
@@ -98,6 +100,8 @@ async function snap(page, name) {
   await page.waitForSelector('form .editor textarea');
   await page.type('form input[type=text]', 'checkout flow');
   await page.$eval('.editor textarea', (e, src) => { e.value = src; e.dispatchEvent(new Event('input')); }, SRC);
+  // The editor re-renders (and grows) on the next frame; click after that.
+  await page.waitForFunction((n) => document.querySelectorAll('.gutter-inner > div').length === n, {}, SRC.split('\n').length);
   await page.click('form button[type=submit]');
   await page.waitForFunction(() => /^#\/scripts\/[0-9A-Z]+$/.test(location.hash));
   await waitText(page, 'h1', 'checkout flow');
@@ -135,6 +139,7 @@ async function snap(page, name) {
   });
   await page.click('.page-head .primary');
   await waitText(page, 'h1 .pill', 'v2');
+  await waitText(page, '.versions li', 'v2');
   await page.click('.versions li button');
   await waitText(page, '.diff-box h3', 'Changes from v1 to v2');
   check((await page.$$eval('.dl.add', (e) => e.length)) === 1 && (await page.$$eval('.dl.del', (e) => e.length)) === 1, 'the diff shows one line changed');
@@ -189,6 +194,32 @@ async function snap(page, name) {
   await page.waitForSelector('.shot img');
   await snap(page, '08-run-passed');
 
+  // A script with test cases: each case is a step on the timeline.
+  const stepsRun = await page.evaluate(async (site) => {
+    const csrf = (await (await fetch('/api/v1/session')).json()).csrf_token;
+    const post = async (path, body) => (await fetch(path, {method: 'POST', headers: {'Content-Type': 'application/json', 'X-CSRF-Token': csrf}, body: JSON.stringify(body)})).json();
+    const sc = await post('/api/v1/scripts', {name: 'login steps', source: [
+      "const puppeteer = require('puppeteer');",
+      "let browser, page;",
+      "describe('login', () => {",
+      "  it('opens the page', async () => { browser = await puppeteer.launch(); page = await browser.newPage(); await page.goto('" + site + "/'); });",
+      "  it('waits a moment', async () => { await new Promise((r) => setTimeout(r, 300)); });",
+      "  it('finds the form', async () => { await page.waitForSelector('#no-such-form', { timeout: 500 }); });",
+      "  it('closes', async () => { await browser.close(); });",
+      "});",
+    ].join('\n')});
+    return post(`/api/v1/scripts/${sc.id}/runs`, {});
+  }, SITE);
+  await page.goto(`${BASE}/#/runs/${stepsRun.id}`);
+  await watch(page);
+  await waitText(page, 'h1 .badge', 'failed', 60000);
+  await page.waitForFunction(() => document.querySelectorAll('.timeline .step').length >= 4);
+  const stepNames = await page.$$eval('.timeline .step-name', (e) => e.map((x) => x.textContent));
+  check(stepNames.join('|') === 'login opens the page|login waits a moment|login finds the form|login closes', `the timeline lists the test cases: ${stepNames.join('|')}`);
+  check((await page.$$eval('.timeline .step.st-failed', (e) => e.length)) === 1, 'the failed case is marked');
+  await snap(page, '085-run-steps');
+  await collect(page, problems);
+
   // History with filters and chart.
   await page.click('nav a[href="#/runs"]');
   await page.waitForFunction(() => document.querySelectorAll('tbody tr').length >= 2);
@@ -238,7 +269,8 @@ async function snap(page, name) {
   // Overview with the script's health.
   await page.click('nav a[href="#/"]');
   await page.waitForSelector('tbody tr .spark');
-  check((await text(page, 'tbody th')).includes('checkout flow'), 'the overview lists the script');
+  const names = await page.$$eval('tbody th', (e) => e.map((x) => x.textContent));
+  check(names.join('|') === 'login steps|checkout flow', `the overview lists the failing script first: ${names.join('|')}`);
   await snap(page, '12-overview');
 
   // CSRF: a write without the token is refused even with the cookie.
@@ -254,4 +286,8 @@ async function snap(page, name) {
   check(problems.length === 0, `no script errors or CSP violations${problems.length ? `: ${problems.join('; ')}` : ''}`);
   await browser.close();
   console.log('e2e: all checks passed');
-})();
+})().catch(async (e) => {
+  // Leave a picture of the moment it failed.
+  if (failPage) await failPage.screenshot({path: 'shots/failure.png', fullPage: true}).catch(() => {});
+  throw e;
+});
