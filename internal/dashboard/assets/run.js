@@ -21,6 +21,7 @@ export async function runPage(main, id) {
   let stepMax = 1;
   const stepItems = [];
   const logEvents = []; // for the fallback timeline when the run reports no steps
+  let failedStep = ''; // the first failed test case's error: its line beats the run's
 
   main.append(
     h('p', {class: 'crumbs'}, h('a', {href: '#/'}, 'Overview'), ' / ',
@@ -90,6 +91,7 @@ export async function runPage(main, id) {
       stepMax = Math.max(stepMax, ev.step.duration_ms || 0);
       const bar = h('span', {class: `step-bar st-${ev.step.status}`});
       stepItems.push([bar, ev.step.duration_ms || 0]);
+      if (ev.step.status === 'failed' && !failedStep) failedStep = ev.step.error;
       steps.append(h('li', {class: `step st-${ev.step.status}`},
         h('span', {class: 'step-name'}, ev.step.name), h('span', {class: 'step-dur'}, fmtDuration(ev.step.duration_ms)),
         h('span', {class: 'step-track', 'aria-hidden': 'true'}, bar),
@@ -101,7 +103,7 @@ export async function runPage(main, id) {
       renderLogTimeline();
     }
     const level = ev.kind === 'log' ? ev.level || 'log' : ev.kind;
-    const text = ev.kind === 'step' && ev.step ? `step ${ev.step.status} ${ev.step.name} (${fmtDuration(ev.step.duration_ms)})${ev.step.error ? `: ${ev.step.error}` : ''}` : ev.text;
+    const text = ev.kind === 'step' && ev.step ? `${ev.step.status} ${ev.step.name} (${fmtDuration(ev.step.duration_ms)})${ev.step.error ? `: ${ev.step.error}` : ''}` : ev.text;
     const stick = log.scrollHeight - log.scrollTop - log.clientHeight < 30;
     log.append(h('div', {class: `ll lv-${level}`}, h('time', {datetime: ev.time}, new Date(ev.time).toISOString().slice(11, 23)),
       h('span', {class: 'lvl'}, level), h('span', {class: 'lt'}, text)));
@@ -110,10 +112,10 @@ export async function runPage(main, id) {
 
   async function renderEnd() {
     if (run.error) {
-      const n = errorLine(run.error, filename);
+      const n = errorLine(failedStep, filename) || errorLine(run.error, filename);
       errBox.replaceChildren(h('div', {class: 'card errbox', role: 'alert'},
         h('h2', {}, n ? `Error at line ${n}` : 'Error'), h('pre', {class: 'err-text'}, run.error)));
-      if (editor && n) editor.markLine(n, run.error.split('\n')[0]);
+      if (editor && n) editor.markLine(n, (errorLine(failedStep, filename) ? failedStep : run.error).split('\n')[0]);
     } else {
       errBox.replaceChildren();
     }

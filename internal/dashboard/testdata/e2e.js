@@ -182,6 +182,7 @@ let failPage = null;
 
   // The script page marks the failing line too.
   await page.click(`.crumbs a[href="#/scripts/${scriptID}"]`);
+  await page.waitForSelector('section[aria-labelledby="run-h"]'); // the script page, not the run page
   await page.waitForSelector('.gutter .marked');
   check((await text(page, '.gutter .marked')) === String(FAIL_LINE), 'the script page marks the failing line');
   check((await text(page, '.editor-note')).includes('checkout button missing'), 'the editor says why the line failed');
@@ -217,6 +218,8 @@ let failPage = null;
   const stepNames = await page.$$eval('.timeline .step-name', (e) => e.map((x) => x.textContent));
   check(stepNames.join('|') === 'login opens the page|login waits a moment|login finds the form|login closes', `the timeline lists the test cases: ${stepNames.join('|')}`);
   check((await page.$$eval('.timeline .step.st-failed', (e) => e.length)) === 1, 'the failed case is marked');
+  await waitText(page, '.errbox h2', 'Error at line 6');
+  check((await text(page, '.gutter .marked')) === '6', 'the failed case\'s line is marked in the source');
   await snap(page, '085-run-steps');
   await collect(page, problems);
 
@@ -254,7 +257,8 @@ let failPage = null;
   await page.goto(`${BASE}/#/runs?script=${scriptID}`);
   const deadline = Date.now() + 100000;
   for (;;) {
-    await page.waitForSelector('tbody');
+    await waitText(page, '.table-card p', 'shown'); // the list has loaded
+
     const triggers = await page.$$eval('td[data-label="Trigger"]', (e) => e.map((x) => x.textContent));
     if (triggers.includes('schedule')) break;
     if (Date.now() > deadline) throw new Error(`no scheduled run appeared; triggers: ${triggers}`);
