@@ -40,6 +40,13 @@ export function append(el, children) {
   return el;
 }
 
+// fill replaces el's children with children (nested arrays flattened,
+// null skipped) — unlike replaceChildren, which would print an array.
+export function fill(el, ...children) {
+  el.replaceChildren();
+  return append(el, children);
+}
+
 // clear removes every child of el.
 export function clear(el) {
   el.replaceChildren();

@@ -49,6 +49,11 @@ export async function historyPage(main, query) {
     more.replaceChildren(page.next_cursor ? h('button', {type: 'button', onclick: () => load(page.next_cursor)}, 'Load more') : '');
   }
   await load('');
+  // Redraw the chart at the new width (a rotated phone, a resized window).
+  let raf = 0;
+  const redraw = () => { cancelAnimationFrame(raf); raf = requestAnimationFrame(() => chart.replaceChildren(historyChart(all, chart.clientWidth))); };
+  window.addEventListener('resize', redraw);
+  return () => window.removeEventListener('resize', redraw);
 }
 
 function row(r) {

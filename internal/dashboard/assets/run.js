@@ -2,7 +2,7 @@
 // (click to enlarge), artifacts and the error with its script line; live
 // over Server-Sent Events while the run is going.
 
-import {h, badge, button, fmtDuration, fmtTime} from './dom.js';
+import {h, fill, badge, button, fmtDuration, fmtTime} from './dom.js';
 import {api, enc} from './api.js';
 import {Editor, errorLine} from './editor.js';
 import {toast} from './app.js';
@@ -72,7 +72,7 @@ export async function runPage(main, id) {
     const times = logEvents.map((e) => Date.parse(e.time));
     const gaps = times.map((t, i) => (i + 1 < times.length ? times[i + 1] - t : 0));
     const maxGap = Math.max(1, ...gaps);
-    steps.replaceChildren(h('li', {class: 'muted small'}, 'No test steps reported (describe/it); the timeline of the log:'),
+    fill(steps, h('li', {class: 'muted small'}, 'No test steps reported (describe/it); the timeline of the log:'),
       logEvents.map((e, i) => h('li', {class: 'step'},
         h('span', {class: 'step-name'}, `+${fmtDuration(times[i] - t0)} ${e.text.split('\n')[0]}`),
         h('span', {class: 'step-dur'}, i + 1 < times.length ? fmtDuration(gaps[i]) : ''),

@@ -157,6 +157,8 @@ let failPage = null;
   await waitText(page, 'h1 .badge', 'failed', 60000);
   check(await page.evaluate(() => window.__sameDocument === true), 'the page followed the run without a reload');
   check((await text(page, '#log')).includes('step 2: screenshot saved'), 'the log has every line');
+  const timeline = await text(page, '.timeline');
+  check(timeline.includes('step 1: page loaded') && !timeline.includes('[object'), 'without test steps, the timeline follows the log');
 
   // Markup in the log is text.
   check((await text(page, '#log')).includes('<script>window.__xss=2</script>'), 'a <script> in the log shows as text');
