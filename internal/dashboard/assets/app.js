@@ -71,6 +71,8 @@ function signInPage(message) {
   input.focus();
 }
 
+let navigated = false; // a hash change (not the first load) brought us here
+
 async function route() {
   if (cleanup) { cleanup(); cleanup = null; }
   if (!state.session) return signInPage();
@@ -82,6 +84,10 @@ async function route() {
     if (!m) continue;
     try {
       cleanup = (await page(main, ...m.slice(1).map((x) => (x === undefined ? '' : decodeURIComponent(x))))) || null;
+      // Name the page, and start keyboard and screen-reader users at it.
+      const h1 = main.querySelector('h1');
+      document.title = h1 ? `${h1.firstChild ? h1.firstChild.textContent : h1.textContent} · Skriptable` : 'Skriptable';
+      if (navigated && !main.contains(document.activeElement)) main.focus({preventScroll: true});
     } catch (e) {
       if (e.status === 401) return;
       main.append(h('p', {class: 'error', role: 'alert'}, `Could not load this page: ${e.message}`));
@@ -97,5 +103,5 @@ async function render() {
 }
 
 state.onSignedOut = (msg) => { if (cleanup) { cleanup(); cleanup = null; } signInPage(msg); };
-window.addEventListener('hashchange', route);
+window.addEventListener('hashchange', () => { navigated = true; route(); });
 render();

@@ -60,8 +60,13 @@ async function text(page, sel) {
   return page.$eval(sel, (e) => e.textContent);
 }
 
-// snap saves the page at 1280×800 and at phone width (390 px).
+// snap saves the page at 1280×800 and at phone width (390 px), after
+// checking that every control on it has a label.
 async function snap(page, name) {
+  const unlabelled = await page.evaluate(() => [...document.querySelectorAll('input, select, textarea, button')]
+    .filter((el) => !(el.labels && el.labels.length) && !el.getAttribute('aria-label') && !(el.tagName === 'BUTTON' && el.textContent.trim()))
+    .map((el) => el.outerHTML.slice(0, 80)));
+  check(unlabelled.length === 0, `${name}: every control is labelled${unlabelled.length ? `: ${unlabelled.join(' ')}` : ''}`);
   await page.setViewport({width: 390, height: 844});
   await new Promise((r) => setTimeout(r, 300));
   await page.screenshot({path: `shots/${name}-phone.png`, fullPage: true});
@@ -196,6 +201,14 @@ let failPage = null;
   await waitText(page, 'h1 .badge', 'passed', 60000);
   await page.waitForSelector('.shot img');
   await snap(page, '08-run-passed');
+  // The keyboard opens and closes the enlarged screenshot too.
+  await page.focus('.shot-btn');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('dialog.lightbox[open]');
+  check(await page.evaluate(() => document.activeElement.closest('dialog') !== null), 'focus moves into the enlarged screenshot');
+  await page.keyboard.press('Escape');
+  await page.waitForFunction(() => !document.querySelector('dialog.lightbox'));
+  check(true, 'Enter opens the screenshot and Escape closes it');
 
   // A script with test cases: each case is a step on the timeline.
   const stepsRun = await page.evaluate(async (site) => {
