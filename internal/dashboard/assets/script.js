@@ -107,7 +107,7 @@ function runNow(id) {
         location.hash = `#/runs/${enc(run.id)}`;
       } catch (ex) { err.textContent = ex.message; }
     }},
-    field('Parameter overrides (this run only)', overrides, 'They override the script\'s parameters below.'),
+    field('Parameter overrides (this run only)', overrides, 'Runs the latest saved version; these override the script\'s parameters below.'),
     h('button', {type: 'submit', class: 'primary'}, '▶ Run now'), err));
 }
 
