@@ -208,7 +208,7 @@ func (f *Frame) Goto(ctx context.Context, url string, opts NavigateOptions) (*Re
 	if opts.Referer != "" {
 		params["referrer"] = opts.Referer
 	}
-	if err := p.session.Call(ctx, "Page.navigate", params, &res); err != nil {
+	if err := f.main.sess().Call(ctx, "Page.navigate", params, &res); err != nil {
 		return nil, p.wrapErr(ctx, err)
 	}
 	if res.ErrorText != "" && res.ErrorText != "net::ERR_HTTP_RESPONSE_CODE_FAILURE" {
