@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path"
+	"strconv"
 
 	"github.com/grafana/sobek"
 
@@ -304,7 +305,17 @@ func (m *mapper) wrapFileChooser(fc *browser.FileChooser) sobek.Value {
 	b := m.object(fileChooserAPI)
 	b.method("isMultiple", func(sobek.FunctionCall) sobek.Value { return m.vm.ToValue(fc.Multiple) })
 	b.async("accept", func(call sobek.FunctionCall) (work, error) {
-		files, err := m.uploadFiles(call.Arguments, "fileChooser.accept")
+		// Puppeteer's accept(paths) spreads its one argument into
+		// uploadFile; only an array makes sense.
+		arr, ok := call.Argument(0).(*sobek.Object)
+		if !ok || arr.ClassName() != "Array" {
+			return nil, argErrorf("fileChooser.accept(paths) takes an array of paths, got %s", typeName(call.Argument(0)))
+		}
+		var paths []sobek.Value
+		for i := int64(0); i < arr.Get("length").ToInteger(); i++ {
+			paths = append(paths, arr.Get(strconv.FormatInt(i, 10)))
+		}
+		files, err := m.uploadFiles(paths, "fileChooser.accept")
 		if err != nil {
 			return nil, err
 		}
