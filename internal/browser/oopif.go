@@ -111,23 +111,16 @@ func (p *Page) initChildFrame(s *cdp.Session, frameID string) {
 	_ = s.Call(ctx, "Runtime.runIfWaitingForDebugger", nil, nil)
 }
 
-// onChildDetached drops an OOPIF's frames when its target goes away (the
-// iframe was removed, or its renderer is gone) and reports worker ends.
+// onChildDetached reports worker ends. An OOPIF's frame is not dropped
+// when its target detaches, as in Puppeteer: the parent reports a removed
+// iframe with Page.frameDetached, and a frame that navigates back to its
+// parent's site detaches its target first and is then re-attached to the
+// parent (Page.frameAttached moves its world back).
 func (p *Page) onChildDetached(raw jsonv2.Value) {
 	var ev struct {
 		SessionID string `json:"sessionId"`
-		TargetID  string `json:"targetId"`
 	}
-	if jsonv2.Unmarshal(raw, &ev) != nil {
-		return
+	if jsonv2.Unmarshal(raw, &ev) == nil {
+		p.detachWorker(ev.SessionID)
 	}
-	if p.detachWorker(ev.SessionID) {
-		return
-	}
-	f := p.frames.frame(ev.TargetID)
-	if f == nil || string(f.main.sess().ID()) != ev.SessionID {
-		return // the frame moved back into its parent's process
-	}
-	p.frames.detach(ev.TargetID)
-	p.frames.notify()
 }

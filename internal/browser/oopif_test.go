@@ -166,3 +166,30 @@ func TestOOPIFChildCrash(t *testing.T) {
 		t.Fatalf("same-origin frame after child crash: %s %v", v.JSON, err)
 	}
 }
+
+// TestOOPIFBackInProcess navigates a cross-site iframe to the parent's
+// site: Chromium moves it back into the page's renderer and detaches the
+// child target; the frame must survive and be driven through the page's
+// session again.
+func TestOOPIFBackInProcess(t *testing.T) {
+	t.Parallel()
+	p, f, ctx := openOOPIF(t)
+	base := strings.Split(p.MainFrame().URL(), "/compat/")[0]
+	if _, err := f.Goto(ctx, base+"/compat/frames-child.html?n=home", NavigateOptions{Timeout: 10 * time.Second}); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for f.main.sess() != p.session && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if f.Detached() || f.main.sess() != p.session {
+		t.Fatalf("after returning to the parent's site: detached=%v in page session=%v", f.Detached(), f.main.sess() == p.session)
+	}
+	v, err := f.EvalOnSelector(ctx, "#label", "e => e.textContent", nil)
+	if err != nil || string(v.JSON) != `"child home"` {
+		t.Fatalf("label: %s %v", v.JSON, err)
+	}
+	if n := len(p.Frames()); n != 3 {
+		t.Fatalf("frames: %d", n)
+	}
+}
