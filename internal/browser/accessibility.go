@@ -44,6 +44,7 @@ func (n *AXNode) ElementHandle(ctx context.Context) (*Handle, error) {
 type SnapshotOptions struct {
 	InterestingOnly bool // Puppeteer's default is true
 	Root            *Handle
+	IncludeIframes  bool // add each iframe's snapshot under its Iframe node
 }
 
 type axValue struct {
@@ -76,6 +77,7 @@ type axNode struct {
 	richly, editable, focusable, hidden, busy, modal, errmsg, details bool
 	live, roledesc                                                    string
 	focusChild                                                        *bool
+	iframe                                                            *AXNode // the frame's own snapshot (IncludeIframes)
 }
 
 func axString(v jsonv2.Value) string {
@@ -213,7 +215,7 @@ func (n *axNode) interesting(insideControl bool) bool {
 }
 
 func collectInteresting(set map[*axNode]bool, n *axNode, insideControl bool) {
-	if n.interesting(insideControl) {
+	if n.interesting(insideControl) || n.iframe != nil {
 		set[n] = true
 	}
 	if n.leaf() {
@@ -306,6 +308,9 @@ func serializeAX(n *axNode, interesting map[*axNode]bool, f *Frame, loaderID str
 	}
 	s := n.serialize(f, loaderID)
 	s.Children = children
+	if n.iframe != nil {
+		s.Children = append(s.Children, n.iframe)
+	}
 	return []*AXNode{s}
 }
 
@@ -356,6 +361,9 @@ func (f *Frame) AccessibilitySnapshot(ctx context.Context, opts SnapshotOptions)
 		}
 	}
 	root := nodes[0]
+	if opts.IncludeIframes {
+		f.populateIframes(ctx, root, opts)
+	}
 	needle := root
 	if backendID != 0 {
 		needle = findAX(root, backendID)
@@ -407,4 +415,23 @@ func (f *Frame) adoptBackendNode(ctx context.Context, backendID int64) (*Handle,
 		return nil, nil
 	}
 	return newHandle(f.main, f.page, res.Object), nil
+}
+
+// populateIframes attaches to every Iframe node the snapshot of the frame
+// it shows, with the same options, as Puppeteer does; frames that went
+// away meanwhile are skipped.
+func (f *Frame) populateIframes(ctx context.Context, n *axNode, opts SnapshotOptions) {
+	if n.role == "Iframe" && n.p.BackendDOMNodeID != 0 {
+		if h, err := f.adoptBackendNode(ctx, n.p.BackendDOMNodeID); err == nil && h != nil {
+			if cf, err := h.ContentFrame(ctx); err == nil && cf != nil {
+				if snap, err := cf.AccessibilitySnapshot(ctx, opts); err == nil {
+					n.iframe = snap
+				}
+			}
+			h.Dispose(context.WithoutCancel(ctx))
+		}
+	}
+	for _, c := range n.children {
+		f.populateIframes(ctx, c, opts)
+	}
 }

@@ -221,6 +221,9 @@ func (m *mapper) wrapAccessibility(frame func() *browser.Frame) sobek.Value {
 		if o.has("interestingOnly") {
 			so.InterestingOnly, _ = o.boolean("interestingOnly")
 		}
+		if so.IncludeIframes, err = o.boolean("includeIframes"); err != nil {
+			return nil, err
+		}
 		if r := o.get("root"); r != nil && !sobek.IsNull(r) {
 			ro, _ := r.(*sobek.Object)
 			h := m.handles[ro]

@@ -38,6 +38,11 @@ const rel = (u) => u.replace(base, 'BASE').replace(cross, 'CROSS').replace(/\?ch
   console.log('h1 contentFrame', await (await page.$('#top')).contentFrame());
 
   console.log('waitForFrame url', (await page.waitForFrame(child)) === cf);
+  const tree = await page.accessibility.snapshot({ includeIframes: true });
+  const names = [];
+  const walk = (n, depth) => { names.push(`${depth}:${n.role}:${n.name || ''}`); (n.children || []).forEach((c) => walk(c, depth + 1)); };
+  walk(tree, 0);
+  console.log('a11y with iframes', names.join(' '));
   const [later] = await Promise.all([
     page.waitForFrame(async (f) => f.url().includes('n=later'), { timeout: 5000 }),
     page.evaluate((u) => {
