@@ -83,6 +83,9 @@ func (h *Handle) clickablePoint(ctx context.Context, off *Point) (*Point, error)
 // toMainFrame translates a point in this frame's viewport into the main
 // frame's, adding each ancestor iframe's content-box position.
 func (f *Frame) toMainFrame(ctx context.Context, p *Point) (*Point, error) {
+	if err := f.awaitPaint(ctx); err != nil { // see oopif.go
+		return nil, err
+	}
 	for cur := f; cur.ParentFrame() != nil; cur = cur.ParentFrame() {
 		parent := cur.ParentFrame()
 		var owner struct {

@@ -124,3 +124,29 @@ func (p *Page) onChildDetached(raw jsonv2.Value) {
 		p.detachWorker(ev.SessionID)
 	}
 }
+
+// jsAwaitPaint resolves after the frame has painted (two animation frames),
+// or after 100 ms where animation frames stall (a background page).
+const jsAwaitPaint = `() => new Promise(resolve => {
+  requestAnimationFrame(() => requestAnimationFrame(resolve));
+  setTimeout(resolve, 100);
+})`
+
+// awaitPaint lets an out-of-process frame paint before input is aimed at
+// it: Chromium routes mouse events by hit-testing rendered frames, so a
+// click at a fresh OOPIF's coordinates would land in its parent. Frames in
+// the page's own process need no wait.
+func (f *Frame) awaitPaint(ctx context.Context) error {
+	oop := false
+	for cur := f; cur != nil && cur.ParentFrame() != nil; cur = cur.ParentFrame() {
+		if cur.main.sess() != f.page.session {
+			oop = true
+			break
+		}
+	}
+	if !oop {
+		return nil
+	}
+	_, err := f.main.call(ctx, jsAwaitPaint, nil, true)
+	return err
+}

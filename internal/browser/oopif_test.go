@@ -75,12 +75,7 @@ func TestOOPIFAttachQueryClickDetach(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Clicks go through the page's input pipeline at main-frame
-	// coordinates; the OOPIF must receive them. Chromium hit-tests
-	// against rendered frames, so let the iframe paint first (as a user
-	// could only click what they see).
-	if _, err := f.EvaluateExpression(ctx, "new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"); err != nil {
-		t.Fatal(err)
-	}
+	// coordinates; the OOPIF must receive them (see awaitPaint).
 	if err := f.Click(ctx, "#btn", ClickOptions{}); err != nil {
 		t.Fatal(err)
 	}

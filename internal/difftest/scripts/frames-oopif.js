@@ -22,8 +22,6 @@ const rel = (u) => u.replace(base, 'BASE').replace(cross, 'CROSS').replace(/\?ch
   const late = await cf.waitForSelector('#late');
   console.log('late', await late.evaluate((e) => e.textContent));
   console.log('$$', (await cf.$$('p')).length, await cf.$$eval('p', (ps) => ps.length), (await cf.$('#btn')) !== null);
-  // Let the iframe paint: Chromium hit-tests clicks against rendered frames.
-  await cf.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
   await cf.click('#btn');
   await cf.click('#btn');
   await cf.type('#field', 'cross typed');
