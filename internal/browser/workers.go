@@ -31,12 +31,10 @@ func (w *Worker) Frame() *Frame { return w.shell }
 // Page is the page that started the worker.
 func (w *Worker) Page() *Page { return w.page }
 
-// Close terminates the worker (Puppeteer's WebWorker.close).
+// Close ends a dedicated worker from inside (self.close()), as Puppeteer's
+// WebWorker.close does; dedicated workers cannot be closed as targets.
 func (w *Worker) Close(ctx context.Context) error {
-	err := w.page.browser.conn.Root().Call(ctx, "Target.closeTarget", map[string]string{"targetId": w.id}, nil)
-	if err != nil && w.session.Err() != nil {
-		return nil
-	}
+	_, err := w.shell.Evaluate(ctx, `() => { self.close(); }`, nil)
 	return err
 }
 

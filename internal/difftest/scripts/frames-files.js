@@ -88,6 +88,12 @@ const within = (p, ms) => {
   const destroyed = new Promise((r) => page.once('workerdestroyed', r));
   await page.evaluate(() => window.stopWorker());
   console.log('destroyed same', (await within(destroyed, 5000)) === worker, page.workers().length);
+  const second = new Promise((r) => page.once('workercreated', r));
+  await page.evaluate(() => window.startWorker());
+  const other = await within(second, 5000);
+  const closed = new Promise((r) => page.once('workerdestroyed', r));
+  await other.close();
+  console.log('closed by script', (await within(closed, 5000)) === other, page.workers().length);
 
   try {
     await single.uploadFile('/etc/passwd');

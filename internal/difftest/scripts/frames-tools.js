@@ -44,6 +44,12 @@ const rel = (u) => u.replace(base, 'BASE');
   // The trace's size differs from run to run: keep a stable summary.
   fs.writeFileSync('trace.json', JSON.stringify({ checked: written.length === trace.length }));
 
+  await page.tracing.start({ categories: ['devtools.timeline'] });
+  await page.evaluate(() => document.body.offsetHeight);
+  const narrow = JSON.parse(Buffer.from(await page.tracing.stop()).toString('utf8'));
+  const cats = new Set((narrow.traceEvents || narrow).map((e) => e.cat));
+  console.log('categories only timeline', [...cats].every((c) => c === '__metadata' || c.split(',').includes('devtools.timeline')));
+
   const metrics = await page.metrics();
   console.log('metrics', Object.keys(metrics).sort().join(','), Object.values(metrics).every((v) => typeof v === 'number'));
   const got = new Promise((resolve) => page.once('metrics', resolve));
