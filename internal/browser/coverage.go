@@ -29,6 +29,11 @@ type CoverageOptions struct {
 	UseBlockCoverage         bool // Puppeteer's default is true
 }
 
+// defaultCoverageBytes caps the script and style sheet text one coverage
+// run keeps (a page can load any amount of script); entries beyond it are
+// left out of the result.
+const defaultCoverageBytes = 64 << 20
+
 type jsCoverage struct {
 	opts    CoverageOptions
 	offs    []func()
@@ -38,6 +43,26 @@ type jsCoverage struct {
 	urls    map[string]string
 	sources map[string]string
 	order   []string
+	budget  textBudget
+}
+
+// textBudget counts kept source text against a cap.
+type textBudget struct {
+	limit, used, dropped int
+}
+
+// take reserves n bytes; false means the text must be dropped.
+func (b *textBudget) take(n int) bool {
+	limit := b.limit
+	if limit <= 0 {
+		limit = defaultCoverageBytes
+	}
+	if b.used+n > limit {
+		b.dropped++
+		return false
+	}
+	b.used += n
+	return true
 }
 
 // StartJSCoverage starts collecting which JS ran, as Puppeteer's
@@ -48,7 +73,7 @@ func (p *Page) StartJSCoverage(ctx context.Context, o CoverageOptions) error {
 		p.tools.mu.Unlock()
 		return errors.New("JSCoverage is already enabled")
 	}
-	c := &jsCoverage{opts: o, urls: map[string]string{}, sources: map[string]string{}}
+	c := &jsCoverage{opts: o, urls: map[string]string{}, sources: map[string]string{}, budget: textBudget{limit: p.tools.coverageLimit}}
 	p.tools.js = c
 	p.tools.mu.Unlock()
 	s := p.session
@@ -73,12 +98,15 @@ func (p *Page) StartJSCoverage(ctx context.Context, o CoverageOptions) error {
 				return
 			}
 			c.mu.Lock()
+			defer c.mu.Unlock()
+			if !c.budget.take(len(res.ScriptSource)) {
+				return
+			}
 			if _, seen := c.urls[ev.ScriptID]; !seen {
 				c.order = append(c.order, ev.ScriptID)
 			}
 			c.urls[ev.ScriptID] = ev.URL
 			c.sources[ev.ScriptID] = res.ScriptSource
-			c.mu.Unlock()
 		}()
 	}), s.On("Runtime.executionContextsCleared", func(jsonv2.Value) {
 		if !c.opts.ResetOnNavigation {
@@ -86,6 +114,7 @@ func (p *Page) StartJSCoverage(ctx context.Context, o CoverageOptions) error {
 		}
 		c.mu.Lock()
 		c.urls, c.sources, c.order = map[string]string{}, map[string]string{}, nil
+		c.budget.used = 0
 		c.mu.Unlock()
 	}))
 	for _, call := range []struct {
@@ -169,10 +198,11 @@ type cssCoverage struct {
 	offs []func()
 	wg   sync.WaitGroup
 
-	mu    sync.Mutex
-	urls  map[string]string
-	texts map[string]string
-	order []string
+	mu     sync.Mutex
+	urls   map[string]string
+	texts  map[string]string
+	order  []string
+	budget textBudget
 }
 
 // StartCSSCoverage starts collecting which CSS rules were used.
@@ -182,7 +212,7 @@ func (p *Page) StartCSSCoverage(ctx context.Context, o CoverageOptions) error {
 		p.tools.mu.Unlock()
 		return errors.New("CSSCoverage is already enabled")
 	}
-	c := &cssCoverage{opts: o, urls: map[string]string{}, texts: map[string]string{}}
+	c := &cssCoverage{opts: o, urls: map[string]string{}, texts: map[string]string{}, budget: textBudget{limit: p.tools.coverageLimit}}
 	p.tools.css = c
 	p.tools.mu.Unlock()
 	s := p.session
@@ -206,12 +236,15 @@ func (p *Page) StartCSSCoverage(ctx context.Context, o CoverageOptions) error {
 				return
 			}
 			c.mu.Lock()
+			defer c.mu.Unlock()
+			if !c.budget.take(len(res.Text)) {
+				return
+			}
 			if _, seen := c.urls[ev.Header.StyleSheetID]; !seen {
 				c.order = append(c.order, ev.Header.StyleSheetID)
 			}
 			c.urls[ev.Header.StyleSheetID] = ev.Header.SourceURL
 			c.texts[ev.Header.StyleSheetID] = res.Text
-			c.mu.Unlock()
 		}()
 	}), s.On("Runtime.executionContextsCleared", func(jsonv2.Value) {
 		if !c.opts.ResetOnNavigation {
@@ -219,6 +252,7 @@ func (p *Page) StartCSSCoverage(ctx context.Context, o CoverageOptions) error {
 		}
 		c.mu.Lock()
 		c.urls, c.texts, c.order = map[string]string{}, map[string]string{}, nil
+		c.budget.used = 0
 		c.mu.Unlock()
 	}))
 	for _, m := range []string{"DOM.enable", "CSS.enable", "CSS.startRuleUsageTracking"} {

@@ -18,6 +18,9 @@ type pageTools struct {
 	css       *cssCoverage
 	choosers  []chan *FileChooser // waitForFileChooser callers
 	intercept bool                // Page.setInterceptFileChooserDialog is on
+	// coverageLimit caps kept coverage text per run (0: the default,
+	// defaultCoverageBytes); tests lower it.
+	coverageLimit int
 }
 
 // defaultTraceCategories are Puppeteer's default trace categories.
