@@ -14,7 +14,7 @@ import (
 
 // crossSite serves the fixture on 127.0.0.2: another site than 127.0.0.1,
 // so its iframes run in their own renderer (site isolation).
-func crossSite(t *testing.T) string {
+func crossSite(t testing.TB) string {
 	t.Helper()
 	s, err := fixture.Start("127.0.0.2:0")
 	if err != nil {
@@ -186,5 +186,33 @@ func TestOOPIFBackInProcess(t *testing.T) {
 	}
 	if n := len(p.Frames()); n != 3 {
 		t.Fatalf("frames: %d", n)
+	}
+}
+
+// BenchmarkGotoWithOOPIF measures a load of a page with one same-origin
+// and one cross-site iframe (child target attach and set-up included),
+// against the same page without the cross-site iframe.
+func BenchmarkGotoWithOOPIF(b *testing.B) {
+	br, base := launch(b)
+	cross := crossSite(b)
+	for _, c := range []struct{ name, url string }{
+		{"in-process", base + "/compat/frames-oopif.html"},
+		{"with-oopif", base + "/compat/frames-oopif.html?child=" + cross + "/compat/frames-child.html%3Fn%3Dcross"},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+			defer cancel()
+			p, err := br.NewPage(ctx)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer p.Close(ctx)
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				if _, err := p.MainFrame().Goto(ctx, c.url, NavigateOptions{Timeout: 30 * time.Second}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
