@@ -173,6 +173,7 @@ type attachedEvent struct {
 		TargetID         string `json:"targetId"`
 		Type             string `json:"type"`
 		BrowserContextID string `json:"browserContextId"`
+		OpenerID         string `json:"openerId"`
 	} `json:"targetInfo"`
 }
 
@@ -202,6 +203,9 @@ func (b *Browser) onAttached(raw jsonv2.Value) {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
 		err := p.init(ctx, b.viewport)
+		if err == nil && ev.TargetInfo.OpenerID != "" {
+			defer b.emitPopup(ev.TargetInfo.OpenerID, p) // after p is listed
+		}
 		b.mu.Lock()
 		defer b.mu.Unlock()
 		if err != nil {

@@ -247,14 +247,14 @@ bringToFront S
 reload S
 goBack S
 goForward S
-accessibility@ U
+accessibility@ S
 addScriptTag S path reads only files this run wrote
 addStyleTag S path reads only files this run wrote
 authenticate U
 bluetooth@ U
 captureHeapSnapshot U
 cookies S
-coverage@ U
+coverage@ S
 createCDPSession U
 createPDFStream U
 deleteCookie S
@@ -275,7 +275,7 @@ isDragInterceptionEnabled S deprecated in Puppeteer
 isJavaScriptEnabled S
 isServiceWorkerBypassed U
 locator P locator actions ignore the signal option (AbortSignal)
-metrics U
+metrics S
 openDevTools U
 queryObjects U
 removeExposedFunction S
@@ -298,17 +298,17 @@ setUserAgent U
 tap S
 target U
 touchscreen@ S
-tracing@ U
+tracing@ S
 triggerExtensionAction U
 waitForDevicePrompt U
-waitForFileChooser U
-waitForFrame U
+waitForFileChooser S
+waitForFrame S
 waitForNetworkIdle U
 waitForRequest U
 waitForResponse U
 webmcp@ U
 windowId U
-workers U
+workers S
 $x S removed in Puppeteer 22 ($$('xpath/…')); kept for old scripts
 waitForXPath S removed in Puppeteer 22 (waitForSelector('xpath/…')); kept for old scripts
 `)
@@ -341,7 +341,7 @@ detached@ S
 addScriptTag U
 addStyleTag U
 extensionRealms U
-frameElement U
+frameElement S
 locator P locator actions ignore the signal option (AbortSignal)
 select S
 setContent U
@@ -389,7 +389,7 @@ asLocator S
 autofill S
 backendNodeId S
 boxModel S
-contentFrame U
+contentFrame S
 drag S
 dragAndDrop S deprecated in Puppeteer; needs drag interception
 dragEnter S deprecated in Puppeteer
@@ -401,7 +401,7 @@ toElement S
 touchEnd S
 touchMove S
 touchStart S
-uploadFile U
+uploadFile S only files the run wrote
 $x S removed in Puppeteer 22 ($$('xpath/…')); kept for old scripts
 waitForXPath S removed in Puppeteer 22 (waitForSelector('xpath/…')); kept for old scripts
 `)
@@ -517,11 +517,9 @@ timeout@ S
 var classes = []*classAPI{
 	puppeteerAPI, browserAPI, contextAPI, pageAPI, frameAPI, jsHandleAPI, elementAPI,
 	keyboardAPI, mouseAPI, responseAPI, requestAPI, dialogAPI,
-	class("Tracing", "tracing", "start U\nstop U"),
-	class("Coverage", "coverage", "startCSSCoverage U\nstartJSCoverage U\nstopCSSCoverage U\nstopJSCoverage U"),
-	class("Accessibility", "accessibility", "snapshot U"),
+	tracingAPI, coverageAPI, accessibilityAPI, // tools_mapping.go
 	class("ConsoleMessage", "consoleMessage", "args U\nlocation U\nstackTrace U\ntext U\ntype U"),
 	touchscreenAPI, touchHandleAPI,
-	class("FileChooser", "fileChooser", "accept U\ncancel U\nisMultiple U"),
+	fileChooserAPI, webWorkerAPI, // tools_mapping.go
 	locatorAPI,
 }
