@@ -125,11 +125,15 @@ func (p *Page) onChildDetached(raw jsonv2.Value) {
 	}
 }
 
-// jsAwaitPaint resolves after the frame has painted (two animation frames),
-// or after 100 ms where animation frames stall (a background page).
+// jsAwaitPaint resolves after the frame has painted (two animation
+// frames). A hidden document (a background page) gets no animation frames,
+// so it resolves at once; the 1 s cap only bounds a stalled renderer. The
+// cap is generous on purpose: a busy machine can take well over 100 ms for
+// two frames, and input sent before the paint lands in the parent.
 const jsAwaitPaint = `() => new Promise(resolve => {
+  if (document.visibilityState === 'hidden') { resolve(); return; }
   requestAnimationFrame(() => requestAnimationFrame(resolve));
-  setTimeout(resolve, 100);
+  setTimeout(resolve, 1000);
 })`
 
 // awaitPaint lets an out-of-process frame paint before input is aimed at
@@ -147,6 +151,11 @@ func (f *Frame) awaitPaint(ctx context.Context) error {
 	if !oop {
 		return nil
 	}
-	_, err := f.main.call(ctx, jsAwaitPaint, nil, true)
+	if _, err := f.main.call(ctx, jsAwaitPaint, nil, true); err != nil {
+		return err
+	}
+	// Then the top frame: the browser hit-tests against the root
+	// compositor frame, which must include the child's new surface.
+	_, err := f.page.MainFrame().main.call(ctx, jsAwaitPaint, nil, true)
 	return err
 }

@@ -15,6 +15,7 @@ func (m *mapper) wrapBrowser(br *browser.Browser) *sobek.Object {
 		return obj
 	}
 	b := m.object(browserAPI)
+	m.watchBrowser(br)
 	var em *jsEmitter
 	em = m.emitter(b, []string{"disconnected"}, func(event string) func() {
 		go func() {

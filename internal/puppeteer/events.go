@@ -45,6 +45,7 @@ func (m *mapper) emitter(b *builder, supported []string, subscribe func(string) 
 				panic(m.rt.NewError(fmt.Sprintf("%s.on('%s') is not supported by Skriptable yet", e.varName, event)))
 			}
 			e.listeners[event] = append(e.listeners[event], listenerEntry{fn: fn, once: once})
+			e.counted(1)
 			if _, ok := e.unsubs[event]; !ok && e.subscribe != nil {
 				e.unsubs[event] = e.subscribe(event)
 			}
@@ -58,6 +59,7 @@ func (m *mapper) emitter(b *builder, supported []string, subscribe func(string) 
 		for i, l := range ls {
 			if l.fn.SameAs(fn) {
 				e.listeners[event] = append(ls[:i:i], ls[i+1:]...)
+				e.counted(-1)
 				break
 			}
 		}
@@ -70,8 +72,14 @@ func (m *mapper) emitter(b *builder, supported []string, subscribe func(string) 
 	b.method("removeListener", remove)
 	b.method("removeAllListeners", func(call sobek.FunctionCall) sobek.Value {
 		if ev := call.Argument(0); sobek.IsUndefined(ev) {
+			n := 0
+			for _, ls := range e.listeners {
+				n += len(ls)
+			}
+			e.counted(-n)
 			e.listeners = map[string][]listenerEntry{}
 		} else {
+			e.counted(-len(e.listeners[ev.String()]))
 			delete(e.listeners, ev.String())
 		}
 		return b.this()
@@ -89,6 +97,15 @@ func (m *mapper) emitter(b *builder, supported []string, subscribe func(string) 
 	return e
 }
 
+// counted reports a change in the number of listeners to the mapper's
+// keep-alive (see keepalive.go), for emitters fed by the browser only:
+// others (Locator's 'action') fire synchronously inside script calls.
+func (e *jsEmitter) counted(delta int) {
+	if e.subscribe != nil && delta != 0 {
+		e.m.listening(delta)
+	}
+}
+
 // fire calls the listeners of event on the loop goroutine. An exception in
 // a listener is returned, ending the run, as an uncaught exception in an
 // event handler ends a Node process.
@@ -104,6 +121,7 @@ func (e *jsEmitter) fire(event string, args ...sobek.Value) error {
 		}
 	}
 	e.listeners[event] = kept
+	e.counted(len(kept) - len(ls))
 	for _, l := range ls {
 		fn, _ := sobek.AssertFunction(l.fn)
 		if _, err := fn(sobek.Undefined(), args...); err != nil {

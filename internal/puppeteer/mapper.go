@@ -49,6 +49,7 @@ type mapper struct {
 	locatorProtos map[locatorKind]*sobek.Object
 
 	protos map[*classAPI]*sobek.Object // see prototype
+	alive  keepAlive                   // see keepalive.go
 
 	tools *toolObjects // frames and tools area (tools_mapping.go)
 
