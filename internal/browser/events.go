@@ -14,6 +14,11 @@ type Event struct {
 	Dialog  *Dialog
 	Request *Request
 	Frame   *Frame
+
+	// Network and console events (network.go, console.go).
+	Response  *Response
+	Console   *ConsoleMessage
+	PageError *PageError
 }
 
 // emitter fans page events out to listeners. Listeners run on the CDP

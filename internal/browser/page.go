@@ -73,6 +73,7 @@ func (p *Page) init(ctx context.Context, viewport *Viewport) error {
 	s := p.session
 	p.frames.subscribe()
 	p.network.subscribe(s)
+	p.subscribeConsole(s)
 	s.On("Inspector.targetCrashed", func(jsonv2.Value) {
 		p.mu.Lock()
 		p.crashed = true
@@ -100,6 +101,7 @@ func (p *Page) init(ctx context.Context, viewport *Viewport) error {
 		func() error { return s.Call(ctx, "Runtime.enable", nil, nil) },
 		func() error { return s.Call(ctx, "Network.enable", nil, nil) },
 		func() error { return s.Call(ctx, "Inspector.enable", nil, nil) },
+		func() error { return s.Call(ctx, "Log.enable", nil, nil) },
 	}
 	if viewport != nil {
 		calls = append(calls, func() error { return p.emulateViewport(ctx, *viewport) })

@@ -248,7 +248,7 @@ goForward S
 accessibility@ U
 addScriptTag U
 addStyleTag U
-authenticate U
+authenticate S
 bluetooth@ U
 captureHeapSnapshot U
 cookies U
@@ -283,16 +283,16 @@ screencast U
 select S
 setBypassCSP U
 setBypassServiceWorker U
-setCacheEnabled U
+setCacheEnabled S
 setContent U
 setCookie U
 setDragInterception S deprecated in Puppeteer
-setExtraHTTPHeaders U
+setExtraHTTPHeaders S
 setGeolocation U
 setJavaScriptEnabled U
-setOfflineMode U
-setRequestInterception U
-setUserAgent U
+setOfflineMode S
+setRequestInterception S
+setUserAgent S
 tap S
 target U
 touchscreen@ S
@@ -301,9 +301,9 @@ triggerExtensionAction U
 waitForDevicePrompt U
 waitForFileChooser U
 waitForFrame U
-waitForNetworkIdle U
-waitForRequest U
-waitForResponse U
+waitForNetworkIdle S
+waitForRequest S
+waitForResponse S
 webmcp@ U
 windowId U
 workers U
@@ -437,12 +437,12 @@ fromServiceWorker S
 remoteAddress S
 request S
 frame S
-buffer U
-content U
-json U
-text U
-securityDetails U
-timing U
+buffer S
+content S
+json S
+text S
+securityDetails S
+timing S
 `)
 
 var requestAPI = cdpClass("HTTPRequest", "httpRequest", `
@@ -456,21 +456,26 @@ failure S
 frame S
 postData S
 hasPostData S
-abort U
-abortErrorReason U
+abort S
+abortErrorReason S
 client@ U
-continue U
-continueRequestOverrides U
+continue S
+continueRequestOverrides S
 enqueueInterceptAction U
 fetchPostData U
 finalizeInterceptions U
-initiator U
-interceptResolutionState U
-isInterceptResolutionHandled U
-redirectChain U
-respond U
-responseForRequest U
+initiator S
+interceptResolutionState S
+isInterceptResolutionHandled S
+redirectChain S
+respond S
+responseForRequest S
 `)
+
+var consoleMessageAPI = class("ConsoleMessage", "consoleMessage", "args S\nlocation S\nstackTrace S\ntext S\ntype S")
+
+var securityDetailsAPI = class("SecurityDetails", "securityDetails",
+	"issuer S\nprotocol S\nsubjectAlternativeNames S\nsubjectName S\nvalidFrom S\nvalidTo S")
 
 var dialogAPI = cdpClass("Dialog", "dialog", `
 accept S
@@ -518,7 +523,7 @@ var classes = []*classAPI{
 	class("Tracing", "tracing", "start U\nstop U"),
 	class("Coverage", "coverage", "startCSSCoverage U\nstartJSCoverage U\nstopCSSCoverage U\nstopJSCoverage U"),
 	class("Accessibility", "accessibility", "snapshot U"),
-	class("ConsoleMessage", "consoleMessage", "args U\nlocation U\nstackTrace U\ntext U\ntype U"),
+	consoleMessageAPI, securityDetailsAPI,
 	touchscreenAPI, touchHandleAPI,
 	class("FileChooser", "fileChooser", "accept U\ncancel U\nisMultiple U"),
 	locatorAPI,

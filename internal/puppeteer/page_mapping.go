@@ -155,6 +155,7 @@ func (m *mapper) wrapPage(p *browser.Page) *sobek.Object {
 	b.getter("keyboard", func() sobek.Value { return m.wrapKeyboard(p) })
 	b.getter("mouse", func() sobek.Value { return m.wrapMouse(p) })
 	m.pageSelectMethods(b, p)
+	m.pageNetMethods(b, p)
 	obj := b.done()
 	m.pages[p] = obj
 	return obj
