@@ -93,10 +93,12 @@ func (m *mapper) pageErrorValue(pe *browser.PageError) sobek.Value {
 		return m.rt.NewError(pe.Message)
 	}
 	_ = obj.Set("name", pe.Name)
-	// Node builds the stack when the Error is made, before the name is
-	// set: its first lines read "Error: <message>".
-	head := "Error"
-	if pe.Message != "" {
+	// V8 formats the stack lazily, so its head uses the name set above.
+	head := pe.Name
+	switch {
+	case head == "":
+		head = pe.Message
+	case pe.Message != "":
 		head += ": " + pe.Message
 	}
 	lines := []string{head}
