@@ -41,6 +41,7 @@ type mapper struct {
 	mice      map[*browser.Page]*sobek.Object
 	requests  map[*browser.Request]*sobek.Object
 	responses map[*browser.Response]*sobek.Object
+	netWaits  []*netWait // pending waitForRequest/Response timeouts (net_page.go)
 
 	// Selector-area objects (select_mapping.go, locator_mapping.go).
 	touchscreens  map[*browser.Page]*sobek.Object

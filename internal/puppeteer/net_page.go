@@ -3,6 +3,7 @@ package puppeteer
 import (
 	"context"
 	"fmt"
+	"sort"
 	"time"
 
 	"github.com/grafana/sobek"
@@ -189,10 +190,14 @@ func (m *mapper) waitForNetworkEvent(p *browser.Page, event string, call sobek.F
 	} else if ok {
 		timeout = d
 	}
-	promise, resolve, reject := m.rt.Loop().NewPromise()
+	// The promise is settled synchronously on the loop (so a rejection's
+	// handlers run before the next one), and a reserved callback keeps the
+	// run alive while the wait is pending.
+	promise, resolveJS, rejectJS := m.vm.NewPromise()
+	release := m.rt.Loop().RegisterCallback()
 	done := false
 	var offs []func()
-	var timer *time.Timer
+	wait := &netWait{}
 	finish := func(v sobek.Value, err error, raw sobek.Value) {
 		if done {
 			return
@@ -201,17 +206,16 @@ func (m *mapper) waitForNetworkEvent(p *browser.Page, event string, call sobek.F
 		for _, off := range offs {
 			off()
 		}
-		if timer != nil {
-			timer.Stop()
-		}
+		m.dropNetWait(wait)
 		switch {
 		case err != nil:
-			reject(js.Builder(func(*sobek.Runtime) sobek.Value { return m.jsError(err, site) }))
+			_ = rejectJS(m.jsError(err, site))
 		case raw != nil:
-			reject(raw)
+			_ = rejectJS(raw)
 		default:
-			resolve(js.Builder(func(*sobek.Runtime) sobek.Value { return v }))
+			_ = resolveJS(v)
 		}
+		release(func() error { return nil })
 	}
 	test := func(obj sobek.Value, reqURL string) {
 		if !isFn {
@@ -270,12 +274,48 @@ func (m *mapper) waitForNetworkEvent(p *browser.Page, event string, call sobek.F
 		})
 	}))
 	if timeout > 0 {
-		timer = time.AfterFunc(timeout, func() {
-			loop.Post(func() error {
-				finish(nil, &browser.TimeoutError{Msg: fmt.Sprintf("Timed out after waiting %dms", timeout.Milliseconds())}, nil)
-				return nil
-			})
-		})
+		wait.deadline = time.Now().Add(timeout)
+		wait.expire = func() {
+			finish(nil, &browser.TimeoutError{Msg: fmt.Sprintf("Timed out after waiting %dms", timeout.Milliseconds())}, nil)
+		}
+		m.netWaits = append(m.netWaits, wait)
+		wait.timer = time.AfterFunc(timeout, func() { loop.Post(func() error { m.expireNetWaits(); return nil }) })
 	}
 	return m.vm.ToValue(promise)
+}
+
+// netWait is the timeout of one pending waitForRequest/waitForResponse.
+type netWait struct {
+	deadline time.Time
+	expire   func()
+	timer    *time.Timer
+}
+
+func (m *mapper) dropNetWait(w *netWait) {
+	if w.timer != nil {
+		w.timer.Stop()
+	}
+	for i, x := range m.netWaits {
+		if x == w {
+			m.netWaits = append(m.netWaits[:i:i], m.netWaits[i+1:]...)
+			return
+		}
+	}
+}
+
+// expireNetWaits times out every wait whose deadline passed, earliest
+// first: Go timers that fire together may run their callbacks in any
+// order, Node's fire in deadline order.
+func (m *mapper) expireNetWaits() {
+	now := time.Now()
+	var due []*netWait
+	for _, w := range m.netWaits {
+		if !w.deadline.After(now) {
+			due = append(due, w)
+		}
+	}
+	sort.SliceStable(due, func(i, j int) bool { return due[i].deadline.Before(due[j].deadline) })
+	for _, w := range due {
+		w.expire()
+	}
 }
