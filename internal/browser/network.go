@@ -92,6 +92,18 @@ func (r *Request) RedirectChain() []*Request {
 	return append([]*Request(nil), r.chain.hops...)
 }
 
+// FetchPostData asks the browser for the request's body (for bodies too
+// large to come with the request); ok is false when it has none.
+func (r *Request) FetchPostData(ctx context.Context) (string, bool) {
+	var res struct {
+		PostData string `json:"postData"`
+	}
+	if err := r.session.Call(ctx, "Network.getRequestPostData", map[string]string{"requestId": r.ID}, &res); err != nil {
+		return "", false
+	}
+	return res.PostData, true
+}
+
 // Frame is the frame that made the request, or nil when it is gone.
 func (r *Request) Frame() *Frame { return r.page.frames.frame(r.FrameID) }
 
@@ -325,6 +337,7 @@ func (n *networkManager) subscribe(s *cdpconn.Session) {
 			r.mu.Lock()
 			r.fromMemory = true
 			r.mu.Unlock()
+			n.page.events.emit(Event{Name: "requestservedfromcache", Request: r})
 		}
 	})
 	on("Network.responseReceived", func(p jsonv2.Value) {

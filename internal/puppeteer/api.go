@@ -461,9 +461,9 @@ abortErrorReason S
 client@ U
 continue S
 continueRequestOverrides S
-enqueueInterceptAction U
-fetchPostData U
-finalizeInterceptions U
+enqueueInterceptAction S
+fetchPostData S
+finalizeInterceptions S
 initiator S
 interceptResolutionState S
 isInterceptResolutionHandled S

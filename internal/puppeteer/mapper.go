@@ -42,6 +42,7 @@ type mapper struct {
 	requests  map[*browser.Request]*sobek.Object
 	responses map[*browser.Response]*sobek.Object
 	netWaits  []*netWait // pending waitForRequest/Response timeouts (net_page.go)
+	votes     map[*browser.Request]*interceptVotes
 
 	// Selector-area objects (select_mapping.go, locator_mapping.go).
 	touchscreens  map[*browser.Page]*sobek.Object

@@ -27,6 +27,7 @@ func init() {
 		return []sobek.Value{m.wrapRequest(p, ev.Request)}
 	}
 	pageEventArgs["requestfailed"] = pageEventArgs["requestfinished"]
+	pageEventArgs["requestservedfromcache"] = pageEventArgs["requestfinished"]
 	pageEventArgs["console"] = func(m *mapper, _ *browser.Page, ev browser.Event) []sobek.Value {
 		return []sobek.Value{m.wrapConsoleMessage(ev.Console)}
 	}

@@ -21,12 +21,25 @@ func utf8Valid(b []byte) bool { return utf8.Valid(b) }
 type interceptVotes struct {
 	overrides sobek.Value
 	response  sobek.Value
+	handlers  []sobek.Value // enqueueInterceptAction's, run before finalizing
+}
+
+func (m *mapper) votesOf(r *browser.Request) *interceptVotes {
+	if m.votes == nil {
+		m.votes = map[*browser.Request]*interceptVotes{}
+	}
+	v := m.votes[r]
+	if v == nil {
+		v = &interceptVotes{}
+		m.votes[r] = v
+	}
+	return v
 }
 
 // interceptMethods adds continue/abort/respond and the interception state
 // getters to an HTTPRequest object.
 func (m *mapper) interceptMethods(b *builder, r *browser.Request) {
-	votes := &interceptVotes{}
+	votes := m.votesOf(r)
 	priority := func(v sobek.Value) (*float64, error) {
 		if sobek.IsUndefined(v) {
 			return nil, nil
@@ -102,6 +115,23 @@ func (m *mapper) interceptMethods(b *builder, r *browser.Request) {
 		}
 		return votes.response
 	})
+	b.method("enqueueInterceptAction", func(call sobek.FunctionCall) sobek.Value {
+		if _, ok := sobek.AssertFunction(call.Argument(0)); !ok {
+			panic(m.rt.NewTypeError("pendingHandler is not a function"))
+		}
+		votes.handlers = append(votes.handlers, call.Argument(0))
+		return sobek.Undefined()
+	})
+	b.method("finalizeInterceptions", func(sobek.FunctionCall) sobek.Value { return m.finalizeInterception(r) })
+	b.async("fetchPostData", func(sobek.FunctionCall) (work, error) {
+		return func(ctx context.Context) (js.Builder, error) {
+			data, ok := r.FetchPostData(ctx)
+			if !ok {
+				return nil, nil
+			}
+			return str(data), nil
+		}, nil
+	})
 	b.method("abortErrorReason", func(sobek.FunctionCall) sobek.Value {
 		if s := r.AbortErrorReason(); s != "" {
 			return m.vm.ToValue(s)
@@ -110,15 +140,39 @@ func (m *mapper) interceptMethods(b *builder, r *browser.Request) {
 	})
 }
 
-// finalizeInterception runs after the "request" listeners: it carries out
-// the winning cooperative vote (Puppeteer's finalizeInterceptions). A
-// failure rejects a promise nobody holds, ending the run as in Node.
-func (m *mapper) finalizeInterception(r *browser.Request) {
-	fn := r.Finalize()
-	if fn == nil {
-		return
+// finalizeInterception runs after the "request" listeners (and from
+// finalizeInterceptions()): it awaits the actions queued with
+// enqueueInterceptAction in order, then carries out the winning
+// cooperative vote (Puppeteer's finalizeInterceptions). It returns the
+// promise of all that; a failure nobody awaits ends the run as in Node.
+func (m *mapper) finalizeInterception(r *browser.Request) sobek.Value {
+	votes := m.votesOf(r)
+	handlers := votes.handlers
+	votes.handlers = nil
+	p, resolve, _ := m.vm.NewPromise()
+	_ = resolve(sobek.Undefined())
+	chain := m.vm.ToValue(p)
+	then := func(v sobek.Value, fn sobek.Value) sobek.Value {
+		t, ok := sobek.AssertFunction(v.ToObject(m.vm).Get("then"))
+		if !ok {
+			return v
+		}
+		out, err := t(v, fn)
+		if err != nil {
+			panic(err)
+		}
+		return out
 	}
-	m.run(nil, func(ctx context.Context) (js.Builder, error) { return nil, fn(ctx) })
+	for _, h := range handlers {
+		chain = then(chain, h)
+	}
+	return then(chain, m.vm.ToValue(func(sobek.FunctionCall) sobek.Value {
+		fn := r.Finalize()
+		if fn == nil {
+			return sobek.Undefined()
+		}
+		return m.run(nil, func(ctx context.Context) (js.Builder, error) { return nil, fn(ctx) })
+	}))
 }
 
 // headerEntries reads a headers object as Puppeteer's headersArray does:

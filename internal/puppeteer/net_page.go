@@ -15,6 +15,7 @@ import (
 // pageNetMethods adds the page's network methods: interception, headers,
 // user agent, credentials, cache and offline mode, and the network waits.
 func (m *mapper) pageNetMethods(b *builder, p *browser.Page) {
+	m.wrapRequestListeners(b)
 	b.async("setRequestInterception", func(call sobek.FunctionCall) (work, error) {
 		on := call.Argument(0).ToBoolean()
 		return func(ctx context.Context) (js.Builder, error) { return nil, p.SetRequestInterception(ctx, on) }, nil
@@ -317,5 +318,72 @@ func (m *mapper) expireNetWaits() {
 	sort.SliceStable(due, func(i, j int) bool { return due[i].deadline.Before(due[j].deadline) })
 	for _, w := range due {
 		w.expire()
+	}
+}
+
+// wrapRequestListeners makes page.on('request', handler) register, as
+// Puppeteer's Page.on does, a wrapper that queues the handler as an
+// intercept action: handlers then run one after another, each awaited,
+// before the interception is finalized, so an async handler's cooperative
+// vote still counts. off() finds the wrapper again.
+func (m *mapper) wrapRequestListeners(b *builder) {
+	wrappers := map[*sobek.Object]sobek.Value{}
+	wrap := func(handler sobek.Value) sobek.Value {
+		h, ok := handler.(*sobek.Object)
+		if !ok {
+			return handler
+		}
+		fn, ok := sobek.AssertFunction(h)
+		if !ok {
+			return handler
+		}
+		if w, ok := wrappers[h]; ok {
+			return w
+		}
+		w := m.vm.ToValue(func(call sobek.FunctionCall) sobek.Value {
+			event := call.Argument(0)
+			obj := event.ToObject(m.vm)
+			enqueue, ok := sobek.AssertFunction(obj.Get("enqueueInterceptAction"))
+			if !ok {
+				panic(m.rt.NewTypeError("event.enqueueInterceptAction is not a function"))
+			}
+			action := m.vm.ToValue(func(sobek.FunctionCall) sobek.Value {
+				v, err := fn(sobek.Undefined(), event)
+				if err != nil {
+					panic(err)
+				}
+				return v
+			})
+			if _, err := enqueue(obj, action); err != nil {
+				panic(err)
+			}
+			return sobek.Undefined()
+		})
+		wrappers[h] = w
+		return w
+	}
+	for _, name := range []string{"on", "addListener", "once", "off", "removeListener"} {
+		orig, ok := sobek.AssertFunction(b.obj.Get(name))
+		if !ok {
+			continue
+		}
+		remove := name == "off" || name == "removeListener"
+		b.method(name, func(call sobek.FunctionCall) sobek.Value {
+			args := append([]sobek.Value(nil), call.Arguments...)
+			if len(args) >= 2 && args[0].String() == "request" {
+				if h, ok := args[1].(*sobek.Object); ok && remove {
+					if w, ok := wrappers[h]; ok {
+						args[1] = w
+					}
+				} else if !remove {
+					args[1] = wrap(args[1])
+				}
+			}
+			v, err := orig(call.This, args...)
+			if err != nil {
+				panic(err)
+			}
+			return v
+		})
 	}
 }

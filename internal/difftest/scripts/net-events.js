@@ -59,6 +59,6 @@ const puppeteer = require('puppeteer');
     page.waitForRequest(r => r.method() === 'POST'),
     page.evaluate(u => fetch(u, { method: 'POST', body: 'a=1&b=2' }).then(r => r.text()), base + '/echo'),
   ]);
-  console.log('post', post.postData(), post.hasPostData(), post.resourceType(), post.headers()['content-type']);
+  console.log('post', post.postData(), post.hasPostData(), post.resourceType(), post.headers()['content-type'], await post.fetchPostData());
   await browser.close();
 })();

@@ -16,10 +16,11 @@ const puppeteer = require('puppeteer');
   try { await first.continue(); } catch (e) { console.log('continue without interception:', e.message); }
 
   await page.setRequestInterception(true);
+  const log = [];
   const handler = async req => {
     const u = req.url();
     if (u.includes('favicon')) return req.abort('blockedbyclient');
-    console.log('intercepted', short(u), req.method(), JSON.stringify(req.interceptResolutionState()));
+    log.push(['intercepted', short(u), req.method(), JSON.stringify(req.interceptResolutionState())].join(' '));
     if (u.endsWith('/style.css') || u.endsWith('/pixel.svg')) {
       await req.abort(u.endsWith('.css') ? 'accessdenied' : undefined);
     } else if (u.endsWith('/data.json')) {
@@ -31,14 +32,16 @@ const puppeteer = require('puppeteer');
     } else {
       await req.continue();
     }
-    console.log('  handled', short(u), req.isInterceptResolutionHandled(), JSON.stringify(req.interceptResolutionState()));
+    log.push(['handled', short(u), req.isInterceptResolutionHandled(), JSON.stringify(req.interceptResolutionState())].join(' '));
   };
   page.on('request', handler);
   const failed = [];
-  page.on('requestfailed', r => failed.push(short(r.url()) + ' ' + r.failure().errorText));
+  page.on('requestfailed', r => { if (!r.url().includes('favicon')) failed.push(short(r.url()) + ' ' + r.failure().errorText); });
   const res = await page.goto(base + '/net/page', { waitUntil: 'networkidle0' });
   console.log('page', res.status(), await page.$eval('#out', e => e.textContent));
   console.log('failed', failed.sort().join(' | '));
+  console.log(log.sort().join('\n'));
+  log.length = 0;
   const resp = await page.waitForResponse(() => true, { timeout: 1 }).catch(e => e.name);
   console.log('late wait', resp);
 
@@ -46,6 +49,7 @@ const puppeteer = require('puppeteer');
   console.log('rewritten', echoed.method, JSON.stringify(echoed.query), echoed.body, echoed.headers['X-Added']);
   const mocked = await page.evaluate(u => fetch(u).then(async r => [r.status, r.statusText, r.headers.get('x-mock'), r.headers.get('x-multi'), r.headers.get('content-type'), r.headers.get('content-length'), await r.text()]), base + '/net/data.json');
   console.log('mocked', JSON.stringify(mocked));
+  console.log(log.sort().join('\n'));
 
   // Misuse: handled twice, unknown error code.
   page.off('request', handler);
@@ -78,8 +82,25 @@ const puppeteer = require('puppeteer');
     if (req.url().includes('favicon')) return;
     states.push([!!req.continueRequestOverrides().headers, req.responseForRequest() && req.responseForRequest().body, req.abortErrorReason()].join(','));
   });
+  page.on('request', req => {
+    if (!req.url().includes('late')) return;
+    req.enqueueInterceptAction(async () => {
+      await new Promise(r => setTimeout(r, 30));
+      req.respond({ status: 200, contentType: 'text/plain', body: 'late vote' }, 3);
+      states.push('late ' + JSON.stringify(req.interceptResolutionState()));
+    });
+  });
+  page.on('request', async req => {
+    if (!req.url().includes('async')) return;
+    await new Promise(r => setTimeout(r, 30));
+    req.respond({ status: 200, contentType: 'text/plain', body: 'async vote' }, 3);
+  });
+  await page.goto(base + '/echo?async');
+  console.log('coop async', await page.evaluate(() => document.body.textContent));
   await page.goto(base + '/echo?mock');
   console.log('coop mock', await page.evaluate(() => document.body.textContent));
+  await page.goto(base + '/echo?late');
+  console.log('coop late', await page.evaluate(() => document.body.textContent.includes('late vote') ? 'late vote' : 'echo'));
   const echo2 = await page.goto(base + '/echo?plain');
   console.log('coop continue', (await echo2.json()).headers['X-Coop']);
   const blocked = await page.goto(base + '/echo?block').catch(e => e.message);
