@@ -476,12 +476,17 @@ func (n *networkManager) onResponseExtraInfo(s *cdpconn.Session, ev *network.Eve
 // with failure set.
 func (n *networkManager) emitLoadingEnd(id, failure string) {
 	r := n.forget(id)
+	// Nothing more comes for this id: drop whatever still waits for a
+	// partner, so unpaired events cannot pile up over a long run.
+	n.mu.Lock()
+	delete(n.respExtra, id)
+	delete(n.reqExtra, id)
+	delete(n.willBeSent, id)
+	delete(n.paused, id)
+	n.mu.Unlock()
 	if r == nil {
 		return
 	}
-	n.mu.Lock()
-	delete(n.respExtra, id)
-	n.mu.Unlock()
 	r.mu.Lock()
 	r.finished = true
 	r.failure = failure
