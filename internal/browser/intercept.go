@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -481,6 +482,7 @@ func (p *Page) PendingInterceptions() []string {
 		reqs = append(reqs, r)
 	}
 	n.mu.Unlock()
+	sort.Slice(reqs, func(i, j int) bool { return reqs[i].seq < reqs[j].seq })
 	var out []string
 	for _, r := range reqs {
 		r.intercept.mu.Lock()

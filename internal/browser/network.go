@@ -33,6 +33,7 @@ type networkManager struct {
 	groups       map[string]*queuedResponse
 	redirects    map[string]*queuedRedirect
 	inflight     map[*Request]bool // for waitForNetworkIdle: emitted, not yet answered
+	seq          uint64
 	settings     netSettings
 	attemptedAut map[string]bool
 }
@@ -386,6 +387,8 @@ func (n *networkManager) onRequest(s *cdpconn.Session, ev *network.EventRequestW
 	}
 	r.intercept.init(fetchID, n.userIntercepting())
 	n.mu.Lock()
+	n.seq++
+	r.seq = n.seq
 	extras := n.reqExtra[id]
 	delete(n.reqExtra, id)
 	n.requests[id] = r

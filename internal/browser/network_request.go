@@ -30,6 +30,7 @@ type Request struct {
 	Initiator jsonv2.Value
 
 	page      *Page
+	seq       uint64 // creation order within the page
 	session   *cdpconn.Session
 	chain     *redirectChain
 	intercept interception // see intercept.go
