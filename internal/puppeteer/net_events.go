@@ -12,12 +12,11 @@ import (
 func init() {
 	pageEventArgs["request"] = func(m *mapper, p *browser.Page, ev browser.Event) []sobek.Value {
 		r := ev.Request
-		// Listeners run right after this returns; the cooperative
-		// interception votes they cast are applied after them.
-		m.rt.Loop().Post(func() error {
-			m.finalizeInterception(r)
-			return nil
-		})
+		// Listeners run right after this returns; the actions they queue
+		// (Puppeteer wraps every 'request' listener as one) and the votes
+		// they cast are carried out right after them, before any other
+		// event is delivered, as Puppeteer finalizes in the same tick.
+		m.afterFire = append(m.afterFire, func() { m.finalizeInterception(r) })
 		return []sobek.Value{m.wrapRequest(p, r)}
 	}
 	pageEventArgs["response"] = func(m *mapper, p *browser.Page, ev browser.Event) []sobek.Value {
