@@ -31,7 +31,7 @@ type networkManager struct {
 	reqExtra     map[string][]network.Headers
 	respExtra    map[string][]*network.EventResponseReceivedExtraInfo
 	groups       map[string]*queuedResponse
-	redirects    map[string]*queuedRedirect
+	redirects    map[string][]*queuedRedirect // FIFO: hops waiting for extra info
 	inflight     map[*Request]bool // for waitForNetworkIdle: emitted, not yet answered
 	seq          uint64
 	settings     netSettings
@@ -43,7 +43,7 @@ func newNetworkManager(p *Page) *networkManager {
 		page: p, requests: map[string]*Request{}, watchers: map[int]func(*Request){},
 		willBeSent: map[string]*network.EventRequestWillBeSent{}, paused: map[string]*fetchPaused{},
 		reqExtra: map[string][]network.Headers{}, respExtra: map[string][]*network.EventResponseReceivedExtraInfo{},
-		groups: map[string]*queuedResponse{}, redirects: map[string]*queuedRedirect{},
+		groups: map[string]*queuedResponse{}, redirects: map[string][]*queuedRedirect{},
 		inflight: map[*Request]bool{}, attemptedAut: map[string]bool{},
 	}
 }
@@ -258,8 +258,13 @@ func (n *networkManager) emitResponse(q *queuedResponse, extra *network.EventRes
 func (n *networkManager) onResponseExtraInfo(s *cdpconn.Session, ev *network.EventResponseReceivedExtraInfo) {
 	id := string(ev.RequestID)
 	n.mu.Lock()
-	if q := n.redirects[id]; q != nil {
-		delete(n.redirects, id)
+	if qs := n.redirects[id]; len(qs) > 0 {
+		q := qs[0]
+		if len(qs) == 1 {
+			delete(n.redirects, id)
+		} else {
+			n.redirects[id] = qs[1:]
+		}
 		n.respExtra[id] = append(n.respExtra[id], ev)
 		n.mu.Unlock()
 		n.onRequest(s, q.ev, q.fetchID, false)
@@ -292,6 +297,7 @@ func (n *networkManager) emitLoadingEnd(id, failure string) {
 	delete(n.reqExtra, id)
 	delete(n.willBeSent, id)
 	delete(n.paused, id)
+	delete(n.redirects, id)
 	n.mu.Unlock()
 	if r == nil {
 		return
@@ -343,7 +349,7 @@ func (n *networkManager) onRequest(s *cdpconn.Session, ev *network.EventRequestW
 			// they wait for the hop's extra info; so does this request.
 			if extra = n.takeRespExtra(id); extra == nil {
 				n.mu.Lock()
-				n.redirects[id] = &queuedRedirect{ev: ev, fetchID: fetchID}
+				n.redirects[id] = append(n.redirects[id], &queuedRedirect{ev: ev, fetchID: fetchID})
 				n.mu.Unlock()
 				return nil
 			}
