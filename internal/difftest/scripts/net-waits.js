@@ -35,7 +35,7 @@ const puppeteer = require('puppeteer');
   const t0 = Date.now();
   await Promise.all([page.waitForNetworkIdle({ idleTime: 100 }), fetchIt(base + '/slow?ms=300')]);
   console.log('idle after slow', Date.now() - t0 >= 300);
-  page.evaluate(u => { fetch(u); }, base + '/slow?ms=1500');
+  await Promise.all([page.waitForRequest(base + '/slow?ms=1500'), page.evaluate(u => { fetch(u); }, base + '/slow?ms=1500')]);
   try { await page.waitForNetworkIdle({ idleTime: 100, timeout: 400 }); } catch (e) { console.log('busy', e.name, e.message); }
   await page.waitForNetworkIdle({ idleTime: 50, concurrency: 1 });
   console.log('idle with concurrency 1');
