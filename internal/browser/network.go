@@ -32,8 +32,9 @@ type networkManager struct {
 	respExtra    map[string][]*network.EventResponseReceivedExtraInfo
 	groups       map[string]*queuedResponse
 	redirects    map[string][]*queuedRedirect // FIFO: hops waiting for extra info
-	inflight     map[*Request]bool // for waitForNetworkIdle: emitted, not yet answered
+	inflight     map[*Request]bool            // for waitForNetworkIdle: emitted, not yet answered
 	seq          uint64
+	sessions     []*cdpconn.Session // followed: the page's, then OOPIFs' (see applySettings)
 	settings     netSettings
 	attemptedAut map[string]bool
 }
@@ -90,6 +91,9 @@ func (n *networkManager) emit(name string, r *Request, resp *Response) {
 }
 
 func (n *networkManager) subscribe(s *cdpconn.Session) {
+	n.mu.Lock()
+	n.sessions = append(n.sessions, s)
+	n.mu.Unlock()
 	on := func(method string, fn func(jsonv2.Value)) { s.On(method, fn) }
 	on("Network.requestWillBeSent", func(p jsonv2.Value) {
 		var ev network.EventRequestWillBeSent
