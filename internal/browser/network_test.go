@@ -143,3 +143,42 @@ func TestCooperativeInterceptionVotes(t *testing.T) {
 		t.Fatalf("after finalize: %s", a)
 	}
 }
+
+// Overrides reach the server, and replaying them on a session (what an
+// out-of-process frame's session gets when it attaches) is accepted.
+func TestNetworkOverridesReplay(t *testing.T) {
+	t.Parallel()
+	p, base, ctx := newTestPage(t)
+	if err := p.SetExtraHTTPHeaders(ctx, map[string]string{"X-Extra": "one"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.SetUserAgent(ctx, "NetTest/1.0", nil, ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.SetCacheEnabled(ctx, false); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Authenticate(ctx, &Credentials{Username: "grace", Password: "hopper"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.network.applySettings(ctx, p.session); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := p.MainFrame().Goto(ctx, base+"/echo", NavigateOptions{Timeout: 10 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := resp.Body(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"X-Extra": [`, `"one"`, `"NetTest/1.0"`} {
+		if !strings.Contains(string(body), want) {
+			t.Fatalf("echo lacks %s:\n%s", want, body)
+		}
+	}
+	auth, err := p.MainFrame().Goto(ctx, base+"/net/auth", NavigateOptions{Timeout: 10 * time.Second})
+	if err != nil || auth.Status != 200 {
+		t.Fatalf("auth: %v %v", auth, err)
+	}
+}
