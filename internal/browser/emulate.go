@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
-	"strconv"
 	"strings"
 	"sync"
 )
@@ -158,11 +157,6 @@ func (p *Page) SetGeolocation(ctx context.Context, longitude, latitude, accuracy
 	return p.wrapErr(ctx, p.session.Call(ctx, "Emulation.setGeolocationOverride", map[string]any{
 		"longitude": longitude, "latitude": latitude, "accuracy": accuracy,
 	}, nil))
-}
-
-// jsNumber formats a number as JS's String(n) does for ordinary values.
-func jsNumber(f float64) string {
-	return strconv.FormatFloat(f, 'f', -1, 64)
 }
 
 // SetJavaScriptEnabled turns script execution in the page on or off

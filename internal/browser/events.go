@@ -17,6 +17,11 @@ type Event struct {
 	Page    *Page    // "popup": the page opened
 	Worker  *Worker  // "workercreated", "workerdestroyed"
 	Metrics *Metrics // "metrics"
+
+	// Network and console events (network.go, console.go).
+	Response  *Response
+	Console   *ConsoleMessage
+	PageError *PageError
 }
 
 // emitter fans page events out to listeners. Listeners run on the CDP

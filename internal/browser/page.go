@@ -76,6 +76,7 @@ func (p *Page) init(ctx context.Context, viewport *Viewport) error {
 	s := p.session
 	p.frames.subscribe()
 	p.network.subscribe(s)
+	p.subscribeConsole(s)
 	s.On("Inspector.targetCrashed", func(jsonv2.Value) {
 		p.mu.Lock()
 		p.crashed = true
@@ -106,6 +107,7 @@ func (p *Page) init(ctx context.Context, viewport *Viewport) error {
 		func() error { return p.autoAttach(ctx, s) },     // see oopif.go
 		func() error { return p.enablePerformance(ctx) }, // see tracing.go
 		func() error { return p.enableFileChooser(ctx) }, // see filechooser.go
+		func() error { return s.Call(ctx, "Log.enable", nil, nil) },
 	}
 	if viewport != nil {
 		calls = append(calls, func() error { return p.emulateViewport(ctx, *viewport) })

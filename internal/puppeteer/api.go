@@ -250,7 +250,7 @@ goForward S
 accessibility@ S
 addScriptTag S path reads only files this run wrote
 addStyleTag S path reads only files this run wrote
-authenticate U
+authenticate S
 bluetooth@ U
 captureHeapSnapshot U
 cookies S
@@ -285,16 +285,16 @@ screencast U
 select S
 setBypassCSP S
 setBypassServiceWorker U
-setCacheEnabled U
+setCacheEnabled S
 setContent S
 setCookie S
 setDragInterception S deprecated in Puppeteer
-setExtraHTTPHeaders U
+setExtraHTTPHeaders S
 setGeolocation S
 setJavaScriptEnabled S
-setOfflineMode U
-setRequestInterception U
-setUserAgent U
+setOfflineMode S
+setRequestInterception S
+setUserAgent S
 tap S
 target U
 touchscreen@ S
@@ -303,9 +303,9 @@ triggerExtensionAction U
 waitForDevicePrompt U
 waitForFileChooser S
 waitForFrame S
-waitForNetworkIdle U
-waitForRequest U
-waitForResponse U
+waitForNetworkIdle S
+waitForRequest S
+waitForResponse S
 webmcp@ U
 windowId U
 workers S
@@ -439,12 +439,12 @@ fromServiceWorker S
 remoteAddress S
 request S
 frame S
-buffer U
-content U
-json U
-text U
-securityDetails U
-timing U
+buffer S
+content S
+json S
+text S
+securityDetails S
+timing S
 `)
 
 var requestAPI = cdpClass("HTTPRequest", "httpRequest", `
@@ -458,21 +458,26 @@ failure S
 frame S
 postData S
 hasPostData S
-abort U
-abortErrorReason U
+abort S
+abortErrorReason S
 client@ U
-continue U
-continueRequestOverrides U
-enqueueInterceptAction U
-fetchPostData U
-finalizeInterceptions U
-initiator U
-interceptResolutionState U
-isInterceptResolutionHandled U
-redirectChain U
-respond U
-responseForRequest U
+continue S
+continueRequestOverrides S
+enqueueInterceptAction S
+fetchPostData S
+finalizeInterceptions S
+initiator S
+interceptResolutionState S
+isInterceptResolutionHandled S
+redirectChain S
+respond S
+responseForRequest S
 `)
+
+var consoleMessageAPI = class("ConsoleMessage", "consoleMessage", "args S\nlocation S\nstackTrace S\ntext S\ntype S")
+
+var securityDetailsAPI = class("SecurityDetails", "securityDetails",
+	"issuer S\nprotocol S\nsubjectAlternativeNames S\nsubjectName S\nvalidFrom S\nvalidTo S")
 
 var dialogAPI = cdpClass("Dialog", "dialog", `
 accept S
@@ -518,7 +523,7 @@ var classes = []*classAPI{
 	puppeteerAPI, browserAPI, contextAPI, pageAPI, frameAPI, jsHandleAPI, elementAPI,
 	keyboardAPI, mouseAPI, responseAPI, requestAPI, dialogAPI,
 	tracingAPI, coverageAPI, accessibilityAPI, // tools_mapping.go
-	class("ConsoleMessage", "consoleMessage", "args U\nlocation U\nstackTrace U\ntext U\ntype U"),
+	consoleMessageAPI, securityDetailsAPI,
 	touchscreenAPI, touchHandleAPI,
 	fileChooserAPI, webWorkerAPI, // tools_mapping.go
 	locatorAPI,

@@ -142,6 +142,14 @@ func (e *jsEmitter) post(event string, build func() []sobek.Value) {
 		if build != nil {
 			args = build()
 		}
-		return e.fire(event, args...)
+		err := e.fire(event, args...)
+		// Work the builder deferred until after the listeners (network.go's
+		// interception finalizing), before any other event is delivered.
+		after := e.m.afterFire
+		e.m.afterFire = nil
+		for _, f := range after {
+			f()
+		}
+		return err
 	})
 }

@@ -12,7 +12,7 @@ import "github.com/skriptable/skriptable/internal/browser"
 //
 // All fields are touched on the loop goroutine only.
 type keepAlive struct {
-	listeners int                 // listeners on emitters fed by the browser
+	listeners int                  // listeners on emitters fed by the browser
 	release   func(f func() error) // non-nil while the loop is held
 }
 

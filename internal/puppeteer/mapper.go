@@ -41,6 +41,9 @@ type mapper struct {
 	mice      map[*browser.Page]*sobek.Object
 	requests  map[*browser.Request]*sobek.Object
 	responses map[*browser.Response]*sobek.Object
+	netWaits  []*netWait // pending waitForRequest/Response timeouts (net_page.go)
+	votes     map[*browser.Request]*interceptVotes
+	afterFire []func() // run by jsEmitter.post right after the listeners
 
 	// Selector-area objects (select_mapping.go, locator_mapping.go).
 	touchscreens  map[*browser.Page]*sobek.Object

@@ -157,6 +157,7 @@ func (m *mapper) wrapPage(p *browser.Page) *sobek.Object {
 	m.pageSelectMethods(b, p)
 	m.pageStateMethods(b, p) // cookies, emulation, scripts: state_*.go
 	m.pageFrameMethods(b, p) // frame_events.go
+	m.pageNetMethods(b, p)
 	obj := b.done()
 	m.pages[p] = obj
 	return obj

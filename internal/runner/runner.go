@@ -143,6 +143,11 @@ func Run(ctx context.Context, job Job, sink Sink) (res Result) {
 	}
 	err = rt.Run(runCtx, prog)
 	res = classify(err, launchErr)
+	if res.Status == TimedOut {
+		if hint := mod.PendingInterceptions(); hint != "" {
+			res.Error += " (" + hint + ")"
+		}
+	}
 	res.Artifacts = files.names()
 	return res
 }
