@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 	"fmt"
-	"sync"
 	"time"
 
 	"github.com/skriptable/skriptable/internal/queue"
@@ -91,43 +90,4 @@ func (r *runService) Cancel(ctx context.Context, tenantID, runID string) (store.
 	}
 	r.notify(runID)
 	return r.store.GetRun(ctx, tenantID, runID)
-}
-
-// broker is the in-process Notifier: it wakes SSE readers of a run when
-// the worker stored events or the run's status changed.
-type broker struct {
-	mu       sync.Mutex
-	watchers map[string]map[chan struct{}]struct{}
-}
-
-func newBroker() *broker { return &broker{watchers: map[string]map[chan struct{}]struct{}{}} }
-
-// Watch implements api.Notifier.
-func (b *broker) Watch(runID string) (<-chan struct{}, func()) {
-	ch := make(chan struct{}, 1)
-	b.mu.Lock()
-	if b.watchers[runID] == nil {
-		b.watchers[runID] = map[chan struct{}]struct{}{}
-	}
-	b.watchers[runID][ch] = struct{}{}
-	b.mu.Unlock()
-	return ch, func() {
-		b.mu.Lock()
-		defer b.mu.Unlock()
-		delete(b.watchers[runID], ch)
-		if len(b.watchers[runID]) == 0 {
-			delete(b.watchers, runID)
-		}
-	}
-}
-
-func (b *broker) notify(runID string) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	for ch := range b.watchers[runID] {
-		select {
-		case ch <- struct{}{}:
-		default:
-		}
-	}
 }

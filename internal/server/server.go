@@ -22,6 +22,7 @@ import (
 
 	"github.com/skriptable/skriptable/internal/api"
 	"github.com/skriptable/skriptable/internal/launcher"
+	"github.com/skriptable/skriptable/internal/notify"
 	"github.com/skriptable/skriptable/internal/queue"
 	"github.com/skriptable/skriptable/internal/sandbox"
 	"github.com/skriptable/skriptable/internal/sandbox/none"
@@ -78,7 +79,7 @@ type Server struct {
 	store    *store.Store
 	queue    queue.Queue
 	sched    *scheduler.Scheduler
-	broker   *broker
+	notify   *notify.Hub
 	httpSrv  *http.Server
 	listener net.Listener
 	runs     *runService
@@ -107,8 +108,14 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if cfg.Database == "" {
 		tightenDatabaseFiles(cfg.DataDir)
 	}
-	s := &Server{cfg: cfg, store: st, broker: newBroker()}
+	s := &Server{cfg: cfg, store: st, notify: notify.NewLocal()}
+	if st.Dialect() == store.DialectPostgres {
+		// Run events cross nodes: a worker's wake-up reaches the SSE
+		// readers on every API node through LISTEN/NOTIFY.
+		s.notify = notify.NewPostgres(st.PGXPool(), cfg.Logger)
+	}
 	if err := s.build(ctx); err != nil {
+		s.notify.Close()
 		_ = st.Close()
 		return nil, err
 	}
@@ -201,7 +208,7 @@ func (s *Server) build(ctx context.Context) error {
 		return err
 	}
 	s.queue = q
-	s.runs = &runService{store: s.store, queue: q, notify: s.broker.notify}
+	s.runs = &runService{store: s.store, queue: q, notify: s.notify.Notify}
 	if cfg.Role != RoleWorker {
 		if err := s.ensureAdmin(ctx); err != nil {
 			return err
@@ -241,7 +248,7 @@ func (s *Server) worker() (*worker.Worker, error) {
 		return nil, err
 	}
 	return worker.New(worker.Config{
-		Store: s.store, Launcher: l, Notify: s.broker.notify, AllowHosts: cfg.AllowHosts,
+		Store: s.store, Launcher: l, Notify: s.notify.Notify, AllowHosts: cfg.AllowHosts,
 		Public: cfg.Public, Limits: cfg.Limits, MaxLimits: cfg.MaxLimits, Logger: cfg.Logger,
 	}), nil
 }
@@ -276,7 +283,7 @@ func (s *Server) buildHTTP() error {
 			_, _ = w.Write([]byte("ok\n"))
 		})
 	} else {
-		a, err := api.New(api.Config{Store: s.store, Runs: s.runs, Notifier: s.broker, Logger: s.cfg.Logger, Ready: ready, Limits: s.cfg.APILimits,
+		a, err := api.New(api.Config{Store: s.store, Runs: s.runs, Notifier: s.notify, Logger: s.cfg.Logger, Ready: ready, Limits: s.cfg.APILimits,
 			MaxMemory: s.cfg.MaxLimits.Memory, MaxCPUs: s.cfg.MaxLimits.CPUs})
 		if err != nil {
 			return err
@@ -340,6 +347,7 @@ func (s *Server) Stop(ctx context.Context) error {
 		if errors.Is(errH, context.DeadlineExceeded) {
 			errH = s.httpSrv.Close()
 		}
+		s.notify.Close()
 		s.stopErr = errors.Join(errQ, errH, s.store.Close())
 	})
 	return s.stopErr

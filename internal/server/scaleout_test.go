@@ -1,0 +1,176 @@
+package server_test
+
+import (
+	"bufio"
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/skriptable/skriptable/internal/api"
+	"github.com/skriptable/skriptable/internal/server"
+	"github.com/skriptable/skriptable/internal/store/storetest"
+)
+
+// startNode starts one node of a cluster on a shared Postgres database.
+// Nodes share the secret key (as they must in production, through
+// SKRIPTABLE_SECRET_KEY) but not their data directories. The first API
+// node returns the admin key; the others return "".
+func startNode(t *testing.T, dsn, role string, secret []byte, mod func(*server.Config)) (*server.Server, string) {
+	t.Helper()
+	requireRoot(t)
+	s := fixtureSite(t)
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var key string
+	cfg := server.Config{
+		Role: role, DataDir: dataDir(t), Database: dsn, Listen: "127.0.0.1:0", Workers: 2,
+		AllowHosts: []string{strings.TrimPrefix(s.URL(), "http://")}, RunnerBinary: self,
+		StopGrace: 5 * time.Second, SecretKey: secret, AdminKeyOut: func(k string) { key = k },
+		Logger:    slog.New(slog.NewTextHandler(io.Discard, nil)),
+		APILimits: api.Limits{PerIP: generous, PerKey: generous, Enqueue: generous},
+	}
+	if mod != nil {
+		mod(&cfg)
+	}
+	srv, err := server.New(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = srv.Stop(context.Background()) })
+	return srv, key
+}
+
+// sseEvent is one Server-Sent Event.
+type sseEvent struct{ id, name, data string }
+
+// openStream opens GET /runs/{id}/events on base with an optional
+// Last-Event-ID and delivers its events on a channel, closed at the end.
+func openStream(t *testing.T, ctx context.Context, base, key, runID, lastID string) (<-chan sseEvent, error) {
+	req, _ := http.NewRequestWithContext(ctx, "GET", base+"/api/v1/runs/"+runID+"/events", nil)
+	req.Header.Set("Authorization", "Bearer "+key)
+	if lastID != "" {
+		req.Header.Set("Last-Event-ID", lastID)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode != http.StatusOK {
+		resp.Body.Close()
+		t.Fatalf("events: status %d", resp.StatusCode)
+	}
+	ch := make(chan sseEvent, 64)
+	go func() {
+		defer close(ch)
+		defer resp.Body.Close()
+		sc := bufio.NewScanner(resp.Body)
+		var ev sseEvent
+		for sc.Scan() {
+			line := sc.Text()
+			switch {
+			case strings.HasPrefix(line, "id: "):
+				ev.id = line[4:]
+			case strings.HasPrefix(line, "event: "):
+				ev.name = line[7:]
+			case strings.HasPrefix(line, "data: "):
+				ev.data = line[6:]
+			case line == "" && ev.name != "":
+				ch <- ev
+				ev = sseEvent{}
+			}
+		}
+	}()
+	return ch, nil
+}
+
+// TestEventsCrossNodes runs a cluster of two API nodes and one worker
+// node on one Postgres database. A client follows a run on API node A
+// from before it starts: the run's first log line, written by the worker
+// node, reaches it while the run is still running — through
+// LISTEN/NOTIFY, since the streams' fallback poll (10 s on Postgres) is
+// longer than the whole run. Then a second client resumes on API node B
+// with Last-Event-ID and gets exactly the rest, up to "end".
+func TestEventsCrossNodes(t *testing.T) {
+	dsn := storetest.Postgres(t)(t).DSN
+	secret := storetest.NewSecretKey()
+	apiA, key := startNode(t, dsn, server.RoleAPI, secret, nil)
+	if key == "" {
+		t.Fatal("no admin key")
+	}
+	apiB, _ := startNode(t, dsn, server.RoleAPI, secret, nil)
+	ts := &testServer{Server: apiA, key: key, t: t}
+	id := ts.script("two-lines", `console.log('first line'); setTimeout(() => console.log('second line'), 5000);`, nil)
+	r := ts.run(id) // queued: no worker exists yet
+
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	streamA, err := openStream(t, ctx, apiA.URL(), key, r.ID, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	next := func(ch <-chan sseEvent) sseEvent {
+		t.Helper()
+		ev, ok := <-ch
+		if !ok {
+			t.Fatal("stream ended early")
+		}
+		return ev
+	}
+	if ev := next(streamA); ev.name != "status" || !strings.Contains(ev.data, `"queued"`) {
+		t.Fatalf("first event %+v", ev)
+	}
+	startNode(t, dsn, server.RoleWorker, secret, nil)
+
+	var firstID string
+	for firstID == "" {
+		ev := next(streamA)
+		if ev.name == "end" {
+			t.Fatalf("run ended before its first line arrived: %s", ev.data)
+		}
+		if strings.Contains(ev.data, "first line") {
+			firstID = ev.id
+		}
+	}
+	var now runJSON
+	ts.do("GET", "/runs/"+r.ID, nil, &now)
+	if now.Status != "running" {
+		t.Fatalf("the first line arrived only when the run was %q, not live", now.Status)
+	}
+
+	streamB, err := openStream(t, ctx, apiB.URL(), key, r.ID, firstID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rest []string
+	for {
+		ev := next(streamB)
+		if ev.name == "end" {
+			if !strings.Contains(ev.data, `"passed"`) {
+				t.Fatalf("end: %s", ev.data)
+			}
+			break
+		}
+		if ev.id != "" {
+			rest = append(rest, ev.data)
+		}
+	}
+	all := strings.Join(rest, "\n")
+	if strings.Contains(all, "first line") || !strings.Contains(all, "second line") {
+		t.Fatalf("resumed stream on node B after Last-Event-ID %s:\n%s", firstID, all)
+	}
+	for ev := range streamA { // A finishes too
+		if ev.name == "end" && !strings.Contains(ev.data, `"passed"`) {
+			t.Fatalf("A end: %s", ev.data)
+		}
+	}
+}
