@@ -75,8 +75,10 @@ type Config struct {
 
 // Queue is the process's view of the job queue.
 type Queue interface {
-	// Migrate creates or upgrades River's tables.
-	Migrate(ctx context.Context) error
+	// Migrate creates or upgrades River's tables, inside tx when it is not
+	// nil (call it through store.MigrateWith, which holds the migration
+	// lock, with tx nil: River's migrations need their own transactions).
+	Migrate(ctx context.Context, tx *store.Tx) error
 	// Start starts working jobs (no-op for insert-only queues).
 	Start(ctx context.Context) error
 	// Stop stops taking jobs, waits StopGrace for running ones, then
@@ -161,12 +163,17 @@ func newClient[TTx any](d riverdriver.Driver[TTx], txOf func(*store.Tx) TTx, cfg
 	return &client[TTx]{cfg: cfg, driver: d, river: rcl, txOf: txOf}, nil
 }
 
-func (c *client[TTx]) Migrate(ctx context.Context) error {
+func (c *client[TTx]) Migrate(ctx context.Context, tx *store.Tx) error {
 	m, err := rivermigrate.New(c.driver, &rivermigrate.Config{Logger: c.cfg.Logger})
 	if err != nil {
 		return fmt.Errorf("queue migrations: %w", err)
 	}
-	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
+	if tx != nil {
+		_, err = m.MigrateTx(ctx, c.txOf(tx), rivermigrate.DirectionUp, nil)
+	} else {
+		_, err = m.Migrate(ctx, rivermigrate.DirectionUp, nil)
+	}
+	if err != nil {
 		return fmt.Errorf("queue migrations: %w", err)
 	}
 	return nil

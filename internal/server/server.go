@@ -101,7 +101,8 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if dsn == "" {
 		dsn = filepath.Join(cfg.DataDir, "skriptable.db")
 	}
-	st, err := store.Open(ctx, store.Config{DSN: dsn, SecretKey: key, BlobDir: filepath.Join(cfg.DataDir, "blobs")})
+	// Migrations run in build, together with the queue's, under one lock.
+	st, err := store.Open(ctx, store.Config{DSN: dsn, SecretKey: key, BlobDir: filepath.Join(cfg.DataDir, "blobs"), NoMigrate: true})
 	if err != nil {
 		return nil, err
 	}
@@ -204,7 +205,7 @@ func (s *Server) build(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := q.Migrate(ctx); err != nil {
+	if err := s.store.MigrateWith(ctx, q.Migrate); err != nil {
 		return err
 	}
 	s.queue = q
@@ -398,4 +399,38 @@ func (f levelFilter) WithAttrs(a []slog.Attr) slog.Handler {
 }
 func (f levelFilter) WithGroup(n string) slog.Handler {
 	return levelFilter{h: f.h.WithGroup(n), min: f.min}
+}
+
+// Migrate brings the database (Postgres DSN, or "" for the SQLite database
+// in dataDir) to this binary's schema: the store's migrations and the job
+// queue's, under the migration lock, as every node also does when it
+// starts. It returns the store's schema version. A database newer than
+// this binary fails with store.ErrSchemaTooNew.
+func Migrate(ctx context.Context, database, dataDir string, log *slog.Logger) (int, error) {
+	dsn := database
+	if dsn == "" {
+		if err := os.MkdirAll(dataDir, 0o711); err != nil {
+			return 0, err
+		}
+		dsn = filepath.Join(dataDir, "skriptable.db")
+	}
+	st, err := store.Open(ctx, store.Config{DSN: dsn, NoMigrate: true})
+	if err != nil {
+		return 0, err
+	}
+	defer st.Close()
+	if log == nil {
+		log = slog.Default()
+	}
+	q, err := queue.New(st, queue.Config{Logger: slog.New(levelFilter{h: log.Handler(), min: slog.LevelWarn})})
+	if err != nil {
+		return 0, err
+	}
+	if err := st.MigrateWith(ctx, q.Migrate); err != nil {
+		return 0, err
+	}
+	if database == "" {
+		tightenDatabaseFiles(dataDir)
+	}
+	return st.SchemaVersion(ctx)
 }
