@@ -44,7 +44,7 @@ func serviceCommand(name, role string, args []string, stdio Stdio, env Env) int 
 	cfg.Role = role
 	fs.StringVar(&cfg.DataDir, "data-dir", "skriptable-data", "directory for the embedded database, artifacts and keys")
 	fs.StringVar(&cfg.Database, "database", "", "postgres://… to use Postgres instead of the embedded SQLite")
-	fs.StringVar(&cfg.Listen, "listen", "127.0.0.1:8080", "HTTP address (the API; workers serve only /healthz and /readyz)")
+	fs.StringVar(&cfg.Listen, "listen", "127.0.0.1:8080", "HTTP address (the API and /metrics; workers serve only /healthz, /readyz and /metrics)")
 	fs.IntVar(&cfg.Workers, "workers", 2, "runs executed at once by this process")
 	fs.StringVar(&cfg.Sandbox, "sandbox", "oci", "oci (isolated) or none (development only)")
 	fs.Var(&allowHosts, "allow-host", "HOST:PORT every run may reach even in a private range (repeatable)")

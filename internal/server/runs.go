@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/skriptable/skriptable/internal/metrics"
 	"github.com/skriptable/skriptable/internal/queue"
 	"github.com/skriptable/skriptable/internal/store"
 	"github.com/skriptable/skriptable/internal/worker"
@@ -15,7 +16,8 @@ import (
 type runService struct {
 	store  *store.Store
 	queue  queue.Queue
-	notify func(runID string)
+	notify  func(runID string)
+	metrics *metrics.Metrics
 }
 
 // Enqueue implements api.Runs.
@@ -84,10 +86,35 @@ func (r *runService) Cancel(ctx context.Context, tenantID, runID string) (store.
 		// Not started: it will never start, so it ends here. (If a worker
 		// claimed it meanwhile, it sees the request and ends it the same
 		// way; Finish lets only one of them write.)
-		if _, err := r.store.Finish(ctx, tenantID, runID, store.RunResult{Status: store.StatusCancelled, Error: "cancelled before it started"}); err != nil {
+		ended, err := r.store.Finish(ctx, tenantID, runID, store.RunResult{Status: store.StatusCancelled, Error: "cancelled before it started"})
+		if err != nil {
 			return run, err
+		}
+		if ended {
+			r.metrics.RunEndedUnstarted(store.StatusCancelled)
 		}
 	}
 	r.notify(runID)
 	return r.store.GetRun(ctx, tenantID, runID)
+}
+
+// measured wraps the worker's job handler with the run metrics: runs in
+// progress, and, when this delivery ended the run, its status and
+// duration (a redelivery of a run that had already ended counts nothing).
+func (s *Server) measured(h queue.Handler) queue.Handler {
+	return func(ctx context.Context, job queue.Job) error {
+		began := time.Now()
+		done := s.metrics.RunStarted()
+		err := h(ctx, job)
+		done()
+		run, gerr := s.store.GetRun(context.WithoutCancel(ctx), job.Args.TenantID, job.Args.RunID)
+		if gerr == nil && store.IsTerminal(run.Status) && !run.FinishedAt.Before(began.Truncate(time.Millisecond)) {
+			if run.StartedAt.IsZero() {
+				s.metrics.RunEndedUnstarted(run.Status)
+			} else {
+				s.metrics.RunFinished(run.Status, run.FinishedAt.Sub(run.StartedAt))
+			}
+		}
+		return err
+	}
 }

@@ -174,3 +174,84 @@ func TestEventsCrossNodes(t *testing.T) {
 		}
 	}
 }
+
+// scrape returns the metrics text of a node.
+func scrape(t *testing.T, base string) string {
+	t.Helper()
+	resp, err := http.Get(base + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 {
+		t.Fatalf("/metrics: %d %s", resp.StatusCode, b)
+	}
+	return string(b)
+}
+
+// metricValue finds one sample line "name{labels} value" (labels may be
+// empty) and returns its value, or "" when absent.
+func metricValue(text, series string) string {
+	for _, line := range strings.Split(text, "\n") {
+		if v, ok := strings.CutPrefix(line, series+" "); ok {
+			return v
+		}
+	}
+	return ""
+}
+
+// TestMetricsAndWorkerEndpoints queues three runs on an API-only node
+// (the queue depth, read from the database, shows 3 on every node), then
+// starts a worker node: once the runs passed, the depth is 0 and the
+// worker's counters and histogram show the three runs. A worker node
+// serves only /healthz, /readyz and /metrics.
+func TestMetricsAndWorkerEndpoints(t *testing.T) {
+	dsn := storetest.Postgres(t)(t).DSN
+	secret := storetest.NewSecretKey()
+	apiNode, key := startNode(t, dsn, server.RoleAPI, secret, nil)
+	ts := &testServer{Server: apiNode, key: key, t: t}
+	id := ts.script("quick", `console.log('hi')`, nil)
+	var ids []string
+	for range 3 {
+		ids = append(ids, ts.run(id).ID)
+	}
+	m := scrape(t, apiNode.URL())
+	if v := metricValue(m, "skriptable_queue_depth"); v != "3" {
+		t.Fatalf("queue depth %q with 3 queued runs:\n%s", v, m)
+	}
+	if v := metricValue(m, "skriptable_queue_running"); v != "0" {
+		t.Fatalf("running %q", v)
+	}
+	workerNode, _ := startNode(t, dsn, server.RoleWorker, secret, nil)
+	for _, rid := range ids {
+		if r := ts.wait(rid, terminal, 60*time.Second); r.Status != "passed" {
+			t.Fatalf("run %+v", r)
+		}
+	}
+	w := scrape(t, workerNode.URL())
+	for series, want := range map[string]string{
+		"skriptable_queue_depth":                                            "0",
+		`skriptable_runs_finished_total{status="passed"}`:                   "3",
+		`skriptable_run_duration_seconds_count{status="passed"}`:            "3",
+		`skriptable_run_duration_seconds_bucket{status="passed",le="+Inf"}`: "3",
+		"skriptable_runs_in_progress":                                       "0",
+	} {
+		if got := metricValue(w, series); got != want {
+			t.Errorf("worker %s = %q, want %q", series, got, want)
+		}
+	}
+	if v := metricValue(scrape(t, apiNode.URL()), `skriptable_runs_finished_total{status="passed"}`); v != "" {
+		t.Errorf("the API node, which ran nothing, counts %s passed runs", v)
+	}
+	for path, want := range map[string]int{"/healthz": 200, "/readyz": 200, "/metrics": 200, "/api/v1/scripts": 404, "/": 404, "/openapi.json": 404} {
+		resp, err := http.Get(workerNode.URL() + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Errorf("worker GET %s: %d, want %d", path, resp.StatusCode, want)
+		}
+	}
+}

@@ -22,6 +22,7 @@ import (
 
 	"github.com/skriptable/skriptable/internal/api"
 	"github.com/skriptable/skriptable/internal/launcher"
+	"github.com/skriptable/skriptable/internal/metrics"
 	"github.com/skriptable/skriptable/internal/notify"
 	"github.com/skriptable/skriptable/internal/queue"
 	"github.com/skriptable/skriptable/internal/sandbox"
@@ -36,7 +37,7 @@ import (
 const (
 	RoleAll    = "all"    // API + scheduler + workers (the embedded default)
 	RoleAPI    = "api"    // API + scheduler, no workers
-	RoleWorker = "worker" // workers only (plus /healthz, /readyz)
+	RoleWorker = "worker" // workers only (plus /healthz, /readyz, /metrics)
 )
 
 // Default maxima of per-script limits.
@@ -80,6 +81,7 @@ type Server struct {
 	queue    queue.Queue
 	sched    *scheduler.Scheduler
 	notify   *notify.Hub
+	metrics  *metrics.Metrics
 	httpSrv  *http.Server
 	listener net.Listener
 	runs     *runService
@@ -199,7 +201,7 @@ func (s *Server) build(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		qc.Handler = w.Handle
+		qc.Handler = s.measured(w.Handle)
 	}
 	q, err := queue.New(s.store, qc)
 	if err != nil {
@@ -209,7 +211,11 @@ func (s *Server) build(ctx context.Context) error {
 		return err
 	}
 	s.queue = q
-	s.runs = &runService{store: s.store, queue: q, notify: s.notify.Notify}
+	s.metrics = metrics.New(func(ctx context.Context) (int64, int64, error) {
+		n, err := q.Counts(ctx)
+		return n.Available, n.Running, err
+	}, cfg.Logger)
+	s.runs = &runService{store: s.store, queue: q, notify: s.notify.Notify, metrics: s.metrics}
 	if cfg.Role != RoleWorker {
 		if err := s.ensureAdmin(ctx); err != nil {
 			return err
@@ -291,6 +297,7 @@ func (s *Server) buildHTTP() error {
 		}
 		mux.Handle("/", a.Handler())
 	}
+	mux.Handle("GET "+metrics.Path, s.metrics.Handler())
 	s.httpSrv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	return nil
 }
