@@ -14,8 +14,8 @@ import (
 // runService implements api.Runs on the queue: a run's row and its job
 // are created in one transaction, so neither exists without the other.
 type runService struct {
-	store  *store.Store
-	queue  queue.Queue
+	store   *store.Store
+	queue   queue.Queue
 	notify  func(runID string)
 	metrics *metrics.Metrics
 }
