@@ -44,6 +44,7 @@ func serviceCommand(name, role string, args []string, stdio Stdio, env Env) int 
 	cfg.Role = role
 	fs.StringVar(&cfg.DataDir, "data-dir", "skriptable-data", "directory for the embedded database, artifacts and keys")
 	fs.StringVar(&cfg.Database, "database", "", "postgres://… to use Postgres instead of the embedded SQLite")
+	fs.StringVar(&cfg.BlobDir, "blob-dir", "", "directory for artifact bytes, shared by all nodes (default: <data-dir>/blobs; with Postgres, the database, up to 32 MiB per artifact)")
 	fs.StringVar(&cfg.Listen, "listen", "127.0.0.1:8080", "HTTP address (the API and /metrics; workers serve only /healthz, /readyz and /metrics)")
 	fs.IntVar(&cfg.Workers, "workers", 2, "runs executed at once by this process")
 	fs.StringVar(&cfg.Sandbox, "sandbox", "oci", "oci (isolated) or none (development only)")

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -253,5 +254,48 @@ func TestMetricsAndWorkerEndpoints(t *testing.T) {
 		if resp.StatusCode != want {
 			t.Errorf("worker GET %s: %d, want %d", path, resp.StatusCode, want)
 		}
+	}
+}
+
+// TestArtifactsOnEveryNode: a run executed on a worker node writes a
+// file; both API nodes serve its bytes — stored in Postgres by default,
+// or in one directory every node mounts (--blob-dir).
+func TestArtifactsOnEveryNode(t *testing.T) {
+	for _, mode := range []string{"postgres", "shared-blob-dir"} {
+		t.Run(mode, func(t *testing.T) {
+			dsn := storetest.Postgres(t)(t).DSN
+			secret := storetest.NewSecretKey()
+			var mod func(*server.Config)
+			shared := filepath.Join(filepath.Dir(dataDir(t)), "shared-blobs")
+			if mode == "shared-blob-dir" {
+				mod = func(c *server.Config) { c.BlobDir = shared }
+			}
+			a, key := startNode(t, dsn, server.RoleAPI, secret, mod)
+			b, _ := startNode(t, dsn, server.RoleAPI, secret, mod)
+			startNode(t, dsn, server.RoleWorker, secret, mod)
+			ts := &testServer{Server: a, key: key, t: t}
+			id := ts.script("writer", `require('fs').writeFileSync('report.txt', 'made on a worker node')`, nil)
+			r := ts.run(id)
+			if got := ts.wait(r.ID, terminal, 60*time.Second); got.Status != "passed" {
+				t.Fatalf("run %+v", got)
+			}
+			for _, node := range []*server.Server{a, b} {
+				req, _ := http.NewRequest("GET", node.URL()+"/api/v1/runs/"+r.ID+"/artifacts/report.txt", nil)
+				req.Header.Set("Authorization", "Bearer "+key)
+				resp, err := http.DefaultClient.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				body, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != 200 || string(body) != "made on a worker node" {
+					t.Fatalf("artifact from %s: %d %q", node.URL(), resp.StatusCode, body)
+				}
+			}
+			_, err := os.Stat(shared)
+			if (mode == "shared-blob-dir") != (err == nil) {
+				t.Fatalf("shared blob dir exists: %v", err)
+			}
+		})
 	}
 }

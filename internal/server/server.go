@@ -24,6 +24,7 @@ import (
 	"github.com/skriptable/skriptable/internal/launcher"
 	"github.com/skriptable/skriptable/internal/metrics"
 	"github.com/skriptable/skriptable/internal/notify"
+	"github.com/skriptable/skriptable/internal/pgblobs"
 	"github.com/skriptable/skriptable/internal/queue"
 	"github.com/skriptable/skriptable/internal/sandbox"
 	"github.com/skriptable/skriptable/internal/sandbox/none"
@@ -66,9 +67,17 @@ type Config struct {
 	Logger       *slog.Logger
 	SecretKey    []byte // default: $SKRIPTABLE_SECRET_KEY or <DataDir>/secret.key
 	RunnerBinary string // the binary run as the sandboxed runner (default: this one)
-	Queue        queue.Config
-	Scheduler    scheduler.Config
-	APILimits    api.Limits
+	// BlobDir holds artifact bytes. Default: <DataDir>/blobs on SQLite; on
+	// Postgres the database itself (pgblobs), so that every node sees
+	// every artifact. A cluster that needs artifacts larger than
+	// MaxDBArtifactBytes mounts one shared directory on every node here.
+	BlobDir string
+	// MaxDBArtifactBytes caps one artifact stored in Postgres (default
+	// pgblobs.DefaultMaxBytes, 32 MiB).
+	MaxDBArtifactBytes int64
+	Queue              queue.Config
+	Scheduler          scheduler.Config
+	APILimits          api.Limits
 	// AdminKeyOut receives the admin API key when it is created (first
 	// start); it is also written to <DataDir>/admin-key (mode 0600).
 	AdminKeyOut func(key string)
@@ -82,6 +91,7 @@ type Server struct {
 	sched    *scheduler.Scheduler
 	notify   *notify.Hub
 	metrics  *metrics.Metrics
+	pgBlobs  *pgblobs.Blobs // artifacts in Postgres; nil with a blob directory
 	httpSrv  *http.Server
 	listener net.Listener
 	runs     *runService
@@ -104,14 +114,28 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		dsn = filepath.Join(cfg.DataDir, "skriptable.db")
 	}
 	// Migrations run in build, together with the queue's, under one lock.
-	st, err := store.Open(ctx, store.Config{DSN: dsn, SecretKey: key, BlobDir: filepath.Join(cfg.DataDir, "blobs"), NoMigrate: true})
+	sc := store.Config{DSN: dsn, SecretKey: key, NoMigrate: true}
+	var pgb *pgblobs.Blobs
+	switch {
+	case cfg.BlobDir != "":
+		sc.BlobDir = cfg.BlobDir
+	case isPostgres(dsn):
+		pgb = &pgblobs.Blobs{MaxBytes: cfg.MaxDBArtifactBytes}
+		sc.Blobs = pgb
+	default:
+		sc.BlobDir = filepath.Join(cfg.DataDir, "blobs")
+	}
+	st, err := store.Open(ctx, sc)
 	if err != nil {
 		return nil, err
+	}
+	if pgb != nil {
+		pgb.Pool = st.PGXPool()
 	}
 	if cfg.Database == "" {
 		tightenDatabaseFiles(cfg.DataDir)
 	}
-	s := &Server{cfg: cfg, store: st, notify: notify.NewLocal()}
+	s := &Server{cfg: cfg, store: st, notify: notify.NewLocal(), pgBlobs: pgb}
 	if st.Dialect() == store.DialectPostgres {
 		// Run events cross nodes: a worker's wake-up reaches the SSE
 		// readers on every API node through LISTEN/NOTIFY.
@@ -207,7 +231,7 @@ func (s *Server) build(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.store.MigrateWith(ctx, q.Migrate); err != nil {
+	if err := s.store.MigrateWith(ctx, migrateMore(q, s.pgBlobs)); err != nil {
 		return err
 	}
 	s.queue = q
@@ -433,11 +457,33 @@ func Migrate(ctx context.Context, database, dataDir string, log *slog.Logger) (i
 	if err != nil {
 		return 0, err
 	}
-	if err := st.MigrateWith(ctx, q.Migrate); err != nil {
+	var pgb *pgblobs.Blobs
+	if st.Dialect() == store.DialectPostgres {
+		pgb = &pgblobs.Blobs{Pool: st.PGXPool()}
+	}
+	if err := st.MigrateWith(ctx, migrateMore(q, pgb)); err != nil {
 		return 0, err
 	}
 	if database == "" {
 		tightenDatabaseFiles(dataDir)
 	}
 	return st.SchemaVersion(ctx)
+}
+
+// migrateMore is what migrates after the store, under its lock: the job
+// queue's tables and, on Postgres, the artifact blob table.
+func migrateMore(q queue.Queue, pgb *pgblobs.Blobs) func(context.Context, *store.Tx) error {
+	return func(ctx context.Context, tx *store.Tx) error {
+		if err := q.Migrate(ctx, tx); err != nil {
+			return err
+		}
+		if pgb != nil {
+			return pgb.Migrate(ctx)
+		}
+		return nil
+	}
+}
+
+func isPostgres(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
 }
