@@ -5,12 +5,14 @@
 //   - runs per minute of a short Chromium script (goto a local page, read
 //     its title) with 1, 2 and 3 worker processes, with the machine's CPU
 //     utilisation over each phase (is it CPU-bound?);
+//
 //   - queue overhead per job, enqueue → claimed (River's created_at →
 //     attempted_at), p50/p99, for single runs submitted to idle workers;
+//
 //   - API latency (GET /runs, GET /scripts) p50/p99 while 3 workers are
 //     busy.
 //
-//	go build -o bin/skriptable ./cmd/skriptable && go run ./bench/scaleout -runs 30
+//     go build -o bin/skriptable ./cmd/skriptable && go run ./bench/scaleout -runs 30
 //
 // It creates a fresh database (skriptable_bench_<random>) on
 // -postgres and drops it at the end. Everything stays on 127.0.0.1: the
