@@ -1,22 +1,18 @@
 // Command scaleout measures a Skriptable cluster on one Postgres database
 // on this machine: one API node (`serve --api-only`) and 1, 2 and 3
-// `skriptable worker` processes (each --workers 1):
+// `skriptable worker` processes (each --workers 1). It prints runs per
+// minute of a short Chromium script (goto a local page, read its title)
+// with 1, 2 and 3 worker processes, with the machine's CPU utilisation
+// over each phase (is it CPU-bound?); the queue overhead per job, enqueue
+// to claimed (River's created_at to attempted_at), p50/p99, for single
+// runs submitted to idle workers; and API latency (GET /runs, GET
+// /scripts) p50/p99 while 3 workers are busy. Run it with
 //
-//   - runs per minute of a short Chromium script (goto a local page, read
-//     its title) with 1, 2 and 3 worker processes, with the machine's CPU
-//     utilisation over each phase (is it CPU-bound?);
+//	go build -o bin/skriptable ./cmd/skriptable && go run ./bench/scaleout -runs 30
 //
-//   - queue overhead per job, enqueue → claimed (River's created_at →
-//     attempted_at), p50/p99, for single runs submitted to idle workers;
-//
-//   - API latency (GET /runs, GET /scripts) p50/p99 while 3 workers are
-//     busy.
-//
-//     go build -o bin/skriptable ./cmd/skriptable && go run ./bench/scaleout -runs 30
-//
-// It creates a fresh database (skriptable_bench_<random>) on
-// -postgres and drops it at the end. Everything stays on 127.0.0.1: the
-// fixture site is `skriptable dev-site` and runs use --loopback-only.
+// It creates a fresh database (skriptable_bench_<random>) on -postgres
+// and drops it at the end. Everything stays on 127.0.0.1: the fixture site
+// is `skriptable dev-site` and runs use --loopback-only.
 package main
 
 import (
