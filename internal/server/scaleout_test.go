@@ -230,7 +230,13 @@ func TestMetricsAndWorkerEndpoints(t *testing.T) {
 			t.Fatalf("run %+v", r)
 		}
 	}
-	w := scrape(t, workerNode.URL())
+	// A run is terminal in the database a moment before its handler
+	// returns and counts it.
+	var w string
+	waitFor(t, "the worker to count 3 runs", 30*time.Second, func() bool {
+		w = scrape(t, workerNode.URL())
+		return metricValue(w, `skriptable_runs_finished_total{status="passed"}`) == "3"
+	})
 	for series, want := range map[string]string{
 		"skriptable_queue_depth":                                            "0",
 		`skriptable_runs_finished_total{status="passed"}`:                   "3",
