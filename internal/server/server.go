@@ -405,6 +405,11 @@ func secretKey(cfg Config) ([]byte, error) {
 		}
 		return k, nil
 	}
+	if isPostgres(cfg.Database) {
+		// Each node would make its own key and none could read the
+		// secrets another stored.
+		cfg.Logger.Warn("no SKRIPTABLE_SECRET_KEY: generating a key for this node only; every node on a shared database must have the same key, or script secrets cannot be read", "file", p)
+	}
 	k := make([]byte, 32)
 	if _, err := rand.Read(k); err != nil {
 		return nil, err
