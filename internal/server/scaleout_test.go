@@ -6,11 +6,15 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/skriptable/skriptable/internal/api"
 	"github.com/skriptable/skriptable/internal/server"
@@ -303,5 +307,71 @@ func TestArtifactsOnEveryNode(t *testing.T) {
 				t.Fatalf("shared blob dir exists: %v", err)
 			}
 		})
+	}
+}
+
+// TestWorkerRidesOutDatabaseOutage cuts the database off (no connection
+// accepted, every open one terminated) while a run executes and ends, and
+// lets it back a few seconds later: the worker keeps the run's last
+// events and its result until it can store them, so the run passes on
+// its first attempt with its whole log — nothing lost, nothing rerun.
+func TestWorkerRidesOutDatabaseOutage(t *testing.T) {
+	dsn := storetest.Postgres(t)(t).DSN
+	u, err := url.Parse(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dbName := strings.TrimPrefix(u.Path, "/")
+	admin := os.Getenv(storetest.PostgresEnv)
+	if admin == "" {
+		admin = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
+	}
+	ts := start(t, dsn, nil)
+	id := ts.script("outage", `console.log('before'); setTimeout(() => console.log('during the outage'), 4000);`, nil)
+	r := ts.run(id)
+	var logs struct {
+		Events []struct {
+			Text string `json:"text"`
+		} `json:"events"`
+	}
+	waitFor(t, "the first line", 60*time.Second, func() bool {
+		ts.do("GET", "/runs/"+r.ID+"/logs", nil, &logs)
+		return len(logs.Events) > 0 && logs.Events[len(logs.Events)-1].Text == "before"
+	})
+	adminExec := func(q string) {
+		t.Helper()
+		conn, err := pgx.Connect(context.Background(), admin)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close(context.Background())
+		if _, err := conn.Exec(context.Background(), q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	adminExec("ALTER DATABASE " + dbName + " WITH ALLOW_CONNECTIONS false")
+	restored := false
+	restore := func() {
+		if !restored {
+			restored = true
+			adminExec("ALTER DATABASE " + dbName + " WITH ALLOW_CONNECTIONS true")
+		}
+	}
+	defer restore()
+	adminExec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + dbName + "' AND pid <> pg_backend_pid()")
+	time.Sleep(8 * time.Second) // the run ends about 4 s into the outage
+	restore()
+
+	final := ts.wait(r.ID, terminal, 60*time.Second)
+	if final.Status != "passed" || final.Attempt != 1 {
+		t.Fatalf("after the outage: %+v", final)
+	}
+	ts.do("GET", "/runs/"+r.ID+"/logs", nil, &logs)
+	var texts []string
+	for _, e := range logs.Events {
+		texts = append(texts, e.Text)
+	}
+	if !slices.Contains(texts, "during the outage") {
+		t.Fatalf("the line logged during the outage was lost: %q", texts)
 	}
 }
