@@ -39,6 +39,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 const titleScript = `const puppeteer = require('puppeteer');
@@ -74,7 +75,7 @@ func main() {
 
 	api := start(*bin, env, append([]string{"serve", "--api-only", "--rate-per-key", "1e6", "--rate-per-ip", "1e6", "--rate-runs", "1e6"}, common...))
 	defer api.stop()
-	key, err := os.ReadFile(filepath.Join(api.dir, "admin-key"))
+	key, err := os.ReadFile(filepath.Join(api.dir, "data", "admin-key"))
 	must(err)
 	c := &client{base: api.base, key: strings.TrimSpace(string(key))}
 	title := c.upload("title", titleScript, siteURL)
@@ -120,11 +121,14 @@ func main() {
 	}
 
 	// Queue overhead: one trivial run at a time, to 3 idle workers.
+	pool, err := pgxpool.New(context.Background(), dsn)
+	must(err)
+	defer pool.Close()
 	var waits []time.Duration
 	for range *probes {
 		id := c.run(trivial)
 		c.waitAll([]string{id})
-		waits = append(waits, claimWait(dsn, id))
+		waits = append(waits, claimWait(pool, id))
 	}
 	fmt.Printf("\nqueue overhead, enqueue → claimed by an idle worker (River created_at → attempted_at), %d single runs: p50 %.1f ms, p99 %.1f ms, max %.1f ms\n",
 		len(waits), ms(pct(waits, 50)), ms(pct(waits, 99)), ms(pct(waits, 100)))
@@ -166,13 +170,9 @@ func createDatabase(admin string) (string, func()) {
 
 // claimWait reads the run's job: how long it waited from insert to its
 // first claim.
-func claimWait(dsn, runID string) time.Duration {
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, dsn)
-	must(err)
-	defer conn.Close(ctx)
+func claimWait(pool *pgxpool.Pool, runID string) time.Duration {
 	var secs float64
-	must(conn.QueryRow(ctx, `SELECT EXTRACT(EPOCH FROM attempted_at - created_at) FROM river_job WHERE args->>'run_id' = $1`, runID).Scan(&secs))
+	must(pool.QueryRow(context.Background(), `SELECT EXTRACT(EPOCH FROM attempted_at - created_at) FROM river_job WHERE args->>'run_id' = $1`, runID).Scan(&secs))
 	return time.Duration(secs * float64(time.Second))
 }
 
@@ -192,7 +192,9 @@ func start(bin string, env, args []string) *proc {
 	ln.Close()
 	cmd := exec.Command(bin, append(args, "--data-dir", filepath.Join(dir, "data"), "--listen", addr)...)
 	cmd.Env = append(os.Environ(), env...)
-	cmd.Stdout, cmd.Stderr = io.Discard, os.Stderr
+	logf, err := os.Create(filepath.Join(dir, "node.log")) // read it if a run fails
+	must(err)
+	cmd.Stdout, cmd.Stderr = logf, logf
 	must(cmd.Start())
 	p := &proc{cmd: cmd, dir: dir, base: "http://" + addr}
 	for range 600 {

@@ -344,7 +344,11 @@ func (s *Server) Start(ctx context.Context) error {
 	if s.sched != nil {
 		s.sched.Start(context.WithoutCancel(ctx))
 	}
-	s.cfg.Logger.Info("skriptable started", "role", s.cfg.Role, "addr", s.Addr(), "workers", s.cfg.Workers, "sandbox", s.cfg.Sandbox, "database", s.store.Dialect())
+	if s.cfg.Role == RoleAPI {
+		s.cfg.Logger.Info("skriptable started", "role", s.cfg.Role, "addr", s.Addr(), "database", s.store.Dialect())
+	} else {
+		s.cfg.Logger.Info("skriptable started", "role", s.cfg.Role, "addr", s.Addr(), "workers", s.cfg.Workers, "sandbox", s.cfg.Sandbox, "database", s.store.Dialect())
+	}
 	return nil
 }
 
