@@ -178,6 +178,17 @@ func checkDeployment(t *testing.T, d *appsv1.Deployment, role, image string) {
 	if !strings.HasPrefix(cfg.Database, "$(") {
 		t.Errorf("%s: --database must come from the Secret, got %q", d.Name, cfg.Database)
 	}
+	// The data directory is created by the node inside a volume (not the
+	// mount point itself, which a non-root node may not chmod).
+	mounted := false
+	for _, m := range c.VolumeMounts {
+		if strings.HasPrefix(cfg.DataDir, strings.TrimSuffix(m.MountPath, "/")+"/") {
+			mounted = true
+		}
+	}
+	if !mounted {
+		t.Errorf("%s: --data-dir %s is not inside a mounted volume", d.Name, cfg.DataDir)
+	}
 	host, port, err := net.SplitHostPort(cfg.Listen)
 	if err != nil || host != "0.0.0.0" {
 		t.Errorf("%s: --listen %q: want 0.0.0.0:PORT (reachable from the kubelet and Service)", d.Name, cfg.Listen)
