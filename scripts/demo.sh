@@ -29,5 +29,6 @@ for _ in $(seq 100); do curl -fsS http://127.0.0.1:8080/readyz >/dev/null 2>&1 &
 go run ./scripts/demoseed --api http://127.0.0.1:8080 --site "$site" --out out
 echo
 echo "Skriptable is serving on http://127.0.0.1:8080 (API under /api/v1; key in skriptable-data/admin-key)."
+echo "Dashboard: http://127.0.0.1:8080/ (sign in with that key)."
 echo "Press Ctrl-C to stop."
 wait $serve_pid

@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"crypto/cipher"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -43,6 +44,10 @@ type Config struct {
 	// (default 4 GiB and 4 cores). Workers clamp again when they run.
 	MaxMemory int64
 	MaxCPUs   float64
+	// SessionKey (32 bytes) seals the dashboard's session cookies; derive
+	// it with [SessionKey] from the secret key all API nodes share. Nil
+	// means a random key: sessions then end when the process does.
+	SessionKey []byte
 }
 
 // Limits are the API's rate limits. A zero Limit takes its default; a
@@ -78,6 +83,7 @@ type API struct {
 	trustProxy bool
 	maxMemory  int64
 	maxCPUs    float64
+	sealer     cipher.AEAD // seals session cookies
 
 	perIP, perKey, enqueue *ratelimit.Limiter
 
@@ -124,7 +130,17 @@ func New(cfg Config) (*API, error) {
 	if a.maxCPUs <= 0 {
 		a.maxCPUs = 4
 	}
+	sk := cfg.SessionKey
+	if sk == nil {
+		sk = make([]byte, 32)
+		if _, err := rand.Read(sk); err != nil {
+			return nil, err
+		}
+	}
 	var err error
+	if a.sealer, err = newSealer(sk); err != nil {
+		return nil, fmt.Errorf("api: Config.SessionKey: %w", err)
+	}
 	if a.perIP, err = a.limiter("PerIP", cfg.Limits.PerIP, DefaultPerIP); err != nil {
 		return nil, err
 	}
@@ -196,6 +212,12 @@ func (a *API) routes() []route {
 		{method: "GET", path: "/readyz", access: probe, h: a.readyz},
 		{method: "GET", path: v1 + "/openapi.json", access: public, h: a.openAPI},
 
+		{method: "POST", path: v1 + "/session", access: public, h: a.createSession},
+		{method: "GET", path: v1 + "/session", access: member, h: a.getSession},
+		{method: "DELETE", path: v1 + "/session", access: public, h: a.deleteSession},
+		{method: "GET", path: v1 + "/overview", access: member, h: a.overview},
+		{method: "GET", path: v1 + "/schedule-preview", access: member, h: a.previewSchedule},
+
 		{method: "POST", path: v1 + "/scripts", access: member, h: a.createScript},
 		{method: "GET", path: v1 + "/scripts", access: member, h: a.listScripts},
 		{method: "GET", path: v1 + "/scripts/{id}", access: member, h: a.getScript},
@@ -204,6 +226,7 @@ func (a *API) routes() []route {
 		{method: "DELETE", path: v1 + "/scripts/{id}", access: member, h: a.deleteScript},
 		{method: "GET", path: v1 + "/scripts/{id}/versions", access: member, h: a.listVersions},
 		{method: "GET", path: v1 + "/scripts/{id}/versions/{n}", access: member, h: a.getVersion},
+		{method: "GET", path: v1 + "/scripts/{id}/diff", access: member, h: a.diffVersions},
 
 		{method: "POST", path: v1 + "/scripts/{id}/runs", access: member, h: a.enqueueRun, enqueue: true},
 		{method: "GET", path: v1 + "/runs", access: member, h: a.listRuns},

@@ -19,8 +19,9 @@ type principalKey struct{}
 
 // principal is who made the request.
 type principal struct {
-	tenant store.Tenant
-	key    store.APIKey
+	tenant  store.Tenant
+	key     store.APIKey
+	session *sessionPayload // set when a session cookie authenticated the request
 }
 
 // Authenticate checks the request's "Authorization: Bearer <key>" header
@@ -35,6 +36,12 @@ func (a *API) Authenticate(r *http.Request) (store.Tenant, store.APIKey, error) 
 	if !ok {
 		return store.Tenant{}, store.APIKey{}, unauthorized("missing API key: send the header \"Authorization: Bearer <key>\"", nil)
 	}
+	return a.authenticatePlain(r, plain)
+}
+
+// authenticatePlain checks an API key's plaintext, as Authenticate
+// describes.
+func (a *API) authenticatePlain(r *http.Request, plain string) (store.Tenant, store.APIKey, error) {
 	k, t, err := a.store.AuthenticateKey(r.Context(), plain)
 	switch {
 	case errors.Is(err, store.ErrRevoked):
@@ -65,15 +72,22 @@ func bearer(r *http.Request) (string, bool) {
 }
 
 // requireKey authenticates the request and stores the caller in its
-// context, or answers 401.
+// context, or answers 401 (403 for a failed CSRF check). An Authorization
+// header wins; without one, the session cookie (session.go) is used.
 func (a *API) requireKey(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		t, k, err := a.Authenticate(r)
+		var p principal
+		var err error
+		if c, cerr := r.Cookie(SessionCookie); cerr == nil && r.Header.Get("Authorization") == "" {
+			p, err = a.authenticateSession(r, c)
+		} else {
+			p.tenant, p.key, err = a.Authenticate(r)
+		}
 		if err != nil {
 			a.writeError(w, r, err)
 			return
 		}
-		ctx := context.WithValue(r.Context(), principalKey{}, principal{tenant: t, key: k})
+		ctx := context.WithValue(r.Context(), principalKey{}, p)
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }

@@ -1,6 +1,9 @@
 // Package api is Skriptable's REST API: JSON over HTTP under /api/v1,
-// authenticated with per-tenant API keys ("Authorization: Bearer sk_…"),
-// plus the unauthenticated probes /healthz and /readyz.
+// authenticated with per-tenant API keys ("Authorization: Bearer sk_…")
+// or, for the dashboard, a session cookie that an API key was exchanged
+// for (session.go: sealed, HttpOnly, SameSite=Strict, with a CSRF token
+// required on writes), plus the unauthenticated probes /healthz and
+// /readyz.
 //
 // Contracts every route keeps:
 //

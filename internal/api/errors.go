@@ -16,7 +16,7 @@ import (
 //	{"error":{"code":"…","message":"…","field":"…"}}
 //
 // Codes by status: 400 invalid_json, unknown_field, duplicate_field,
-// invalid_query; 401 unauthorized; 403 forbidden; 404 not_found; 405
+// invalid_query; 401 unauthorized; 403 forbidden, csrf_failed; 404 not_found; 405
 // method_not_allowed; 409 conflict; 413 body_too_large; 415
 // unsupported_media_type; 422 invalid, invalid_type, syntax_error (with
 // line and column), script_too_large, script_too_deep; 429 rate_limited

@@ -47,6 +47,24 @@ func operations() []operation {
 		{method: "GET", path: "/api/v1/openapi.json", id: "openapi", tag: "health", access: public, status: 200,
 			media: "application/json", summary: "This OpenAPI document."},
 
+		{method: "POST", path: "/api/v1/session", id: "createSession", tag: "session", access: public,
+			body: sessionRequest{}, status: 201, resp: SessionView{}, extra: []int{401, 403},
+			summary: "Sign in (dashboard): exchange an API key for a session cookie (HttpOnly, SameSite=Strict, " +
+				"Secure over TLS, 12 h). State-changing requests made with the cookie must send X-CSRF-Token."},
+		{method: "GET", path: "/api/v1/session", id: "getSession", tag: "session", access: member, status: 200,
+			resp: SessionView{}, summary: "Who the caller is; with a cookie session also its CSRF token."},
+		{method: "DELETE", path: "/api/v1/session", id: "deleteSession", tag: "session", access: public, status: 204,
+			extra: []int{403}, summary: "Sign out: clear the session cookie (with a valid cookie, X-CSRF-Token is required)."},
+		{method: "GET", path: "/api/v1/overview", id: "overview", tag: "runs", access: member, status: 200,
+			resp: OverviewView{}, summary: "Every script with its last run, pass rates over 24 h and 7 days, " +
+				"recent durations and next scheduled run; failing scripts first."},
+		{method: "GET", path: "/api/v1/schedule-preview", id: "previewSchedule", tag: "schedules", access: member,
+			status: 200, resp: SchedulePreview{}, query: []param{
+				{name: "cron", typ: "string", desc: "the cron expression (required)"},
+				{name: "timezone", typ: "string", desc: "IANA time zone (default UTC)"},
+				{name: "count", typ: "integer", desc: "how many next slots, 1 to 20 (default 3)"},
+			}, summary: "Describe a cron expression in words and list its next slots, without creating a schedule."},
+
 		{method: "POST", path: "/api/v1/scripts", id: "createScript", tag: "scripts", access: member,
 			body: createScriptRequest{}, status: 201, resp: ScriptView{}, extra: []int{409},
 			summary: "Create a script; its source must compile (422 syntax_error with line and column otherwise)."},
@@ -66,6 +84,11 @@ func operations() []operation {
 			status: 200, resp: List[VersionView]{}, summary: "List a script's versions, without sources."},
 		{method: "GET", path: "/api/v1/scripts/{id}/versions/{n}", id: "getVersion", tag: "scripts", access: member,
 			status: 200, resp: VersionView{}, summary: "Get one version with its source (n may be \"latest\")."},
+		{method: "GET", path: "/api/v1/scripts/{id}/diff", id: "diffVersions", tag: "scripts", access: member,
+			status: 200, resp: DiffView{}, query: []param{
+				{name: "from", typ: "integer", desc: "the old version (default: the one before to; 0: empty)"},
+				{name: "to", typ: "integer", desc: "the new version (default: the latest)"},
+			}, summary: "Line diff between two versions of a script."},
 
 		{method: "POST", path: "/api/v1/scripts/{id}/runs", id: "enqueueRun", tag: "runs", access: member,
 			body: enqueueRequest{}, status: 202, resp: RunView{},
@@ -144,7 +167,7 @@ func operations() []operation {
 var errorDescriptions = map[int]string{
 	400: "Malformed request: invalid JSON, unknown or duplicate field, bad query parameter.",
 	401: "Missing, invalid or revoked API key.",
-	403: "The route is for admin tenants only.",
+	403: "The route is for admin tenants only, or a cookie request failed the CSRF check (csrf_failed).",
 	404: "No such object for this tenant.",
 	409: "Conflict with the current state.",
 	413: "Body larger than 2 MiB.",
@@ -190,15 +213,17 @@ func renderOpenAPI() ([]byte, error) {
 				"tenant's object is a 404. Errors are {\"error\":{\"code\",\"message\",\"field\"}}.",
 		},
 		"servers":  []any{obj{"url": "/"}},
-		"security": []any{obj{"bearer": []any{}}},
+		"security": []any{obj{"bearer": []any{}}, obj{"session": []any{}}},
 		"tags": []any{
-			obj{"name": "scripts"}, obj{"name": "runs"}, obj{"name": "params"}, obj{"name": "schedules"},
+			obj{"name": "session"}, obj{"name": "scripts"}, obj{"name": "runs"}, obj{"name": "params"}, obj{"name": "schedules"},
 			obj{"name": "keys"}, obj{"name": "tenants"}, obj{"name": "health"},
 		},
 		"paths": paths,
 		"components": obj{
 			"securitySchemes": obj{"bearer": obj{"type": "http", "scheme": "bearer",
-				"description": "An API key, sk_ followed by 52 characters."}},
+				"description": "An API key, sk_ followed by 52 characters."},
+				"session": obj{"type": "apiKey", "in": "cookie", "name": SessionCookie,
+					"description": "The dashboard's session cookie (POST /api/v1/session); state-changing requests also need X-CSRF-Token."}},
 			"schemas":   g.components,
 			"responses": responses,
 		},
@@ -269,8 +294,8 @@ func (op operation) render(g *schemaGen) obj {
 	if op.access >= member {
 		addErr(401)
 	}
-	if op.access == admin {
-		addErr(403)
+	if op.access == admin || (op.access == member && op.method != "GET") {
+		addErr(403) // admin only; or a cookie request without its CSRF token
 	}
 	if strings.Contains(op.path, "{") {
 		addErr(404)

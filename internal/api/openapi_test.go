@@ -87,7 +87,7 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 			t.Errorf("the OpenAPI document describes %s, which is not routed", d)
 		}
 	}
-	if len(routed) != 36 {
+	if len(routed) != 42 {
 		t.Errorf("only %d routes registered", len(routed))
 	}
 

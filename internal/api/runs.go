@@ -34,7 +34,8 @@ type enqueueRequest struct {
 }
 
 // enqueueRun handles POST /scripts/{id}/runs: it queues a run of the
-// script's latest version (trigger "api") and answers 202 with it.
+// script's latest version (trigger "api", or "manual" from a dashboard
+// session) and answers 202 with it.
 func (a *API) enqueueRun(w http.ResponseWriter, r *http.Request) error {
 	var req enqueueRequest
 	if err := decodeJSON(w, r, &req); err != nil {
@@ -43,7 +44,11 @@ func (a *API) enqueueRun(w http.ResponseWriter, r *http.Request) error {
 	if err := checkParams("params", req.Params); err != nil {
 		return err
 	}
-	run, err := a.runs.Enqueue(r.Context(), tenantID(r), r.PathValue("id"), store.TriggerAPI, req.Params)
+	trigger := store.TriggerAPI
+	if caller(r).session != nil {
+		trigger = store.TriggerManual // "Run now" in the dashboard
+	}
+	run, err := a.runs.Enqueue(r.Context(), tenantID(r), r.PathValue("id"), trigger, req.Params)
 	if err != nil {
 		return orNotFound(err, "script")
 	}

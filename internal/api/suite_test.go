@@ -41,6 +41,10 @@ var suite = []struct {
 	{"InternalErrors", testInternalErrors},
 	{"RateLimits", testRateLimits},
 	{"Health", testHealth},
+	{"Session", testSession},
+	{"Overview", testOverview},
+	{"SchedulePreview", testSchedulePreview},
+	{"Diff", testDiff},
 }
 
 func runSuite(t *testing.T, newConfig func(*testing.T) store.Config) {

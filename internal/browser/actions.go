@@ -83,12 +83,17 @@ func (h *Handle) clickablePoint(ctx context.Context, off *Point) (*Point, error)
 // toMainFrame translates a point in this frame's viewport into the main
 // frame's, adding each ancestor iframe's content-box position.
 func (f *Frame) toMainFrame(ctx context.Context, p *Point) (*Point, error) {
+	if err := f.awaitPaint(ctx); err != nil { // see oopif.go
+		return nil, err
+	}
 	for cur := f; cur.ParentFrame() != nil; cur = cur.ParentFrame() {
 		parent := cur.ParentFrame()
 		var owner struct {
 			BackendNodeID int64 `json:"backendNodeId"`
 		}
-		if err := f.page.session.Call(ctx, "DOM.getFrameOwner", map[string]string{"frameId": cur.id}, &owner); err != nil {
+		// The owner element lives in the parent's process.
+		ps := parent.main.sess()
+		if err := ps.Call(ctx, "DOM.getFrameOwner", map[string]string{"frameId": cur.id}, &owner); err != nil {
 			return nil, f.page.wrapErr(ctx, err)
 		}
 		ctxID, err := parent.main.context(ctx)
@@ -100,7 +105,7 @@ func (f *Frame) toMainFrame(ctx context.Context, p *Point) (*Point, error) {
 				ObjectID string `json:"objectId"`
 			} `json:"object"`
 		}
-		if err := f.page.session.Call(ctx, "DOM.resolveNode", map[string]any{"backendNodeId": owner.BackendNodeID, "executionContextId": ctxID}, &resolved); err != nil {
+		if err := ps.Call(ctx, "DOM.resolveNode", map[string]any{"backendNodeId": owner.BackendNodeID, "executionContextId": ctxID}, &resolved); err != nil {
 			return nil, f.page.wrapErr(ctx, err)
 		}
 		o, err := parent.main.call(ctx, `function(element) {
@@ -109,7 +114,7 @@ func (f *Frame) toMainFrame(ctx context.Context, p *Point) (*Point, error) {
   return { x: rect.left + parseInt(style.paddingLeft, 10) + parseInt(style.borderLeftWidth, 10),
            y: rect.top + parseInt(style.paddingTop, 10) + parseInt(style.borderTopWidth, 10) };
 }`, []Arg{{Handle: &Handle{world: parent.main, page: f.page, id: resolved.Object.ObjectID}}}, true)
-		releaseObject(ctx, f.page.session, resolved.Object.ObjectID)
+		releaseObject(ctx, ps, resolved.Object.ObjectID)
 		if err != nil {
 			return nil, f.page.wrapErr(ctx, err)
 		}

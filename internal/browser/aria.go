@@ -124,7 +124,7 @@ func (p *Page) enableARIA(ctx context.Context, s *cdp.Session) error {
 // execution context is id.
 func (p *Page) worldForContext(s *cdp.Session, id int64) *world {
 	for _, f := range p.frames.all() {
-		if f.main.session != s {
+		if f.main.sess() != s {
 			continue
 		}
 		if cur, _ := f.main.current(); cur == id {

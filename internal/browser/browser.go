@@ -46,6 +46,7 @@ type Browser struct {
 	order    []string              // target ids in the order pages were attached
 	waiting  map[string]chan *Page // newPage callers waiting for a target
 	contexts map[string]*Context   // by browser context id ("" = default)
+	created  []*Context            // contexts made by CreateContext, in order (see context.go)
 	initErrs map[string]error      // targets whose set-up failed
 	closed   bool
 	queries  *QueryHandlers // custom query handlers; see SetQueryHandlers
@@ -172,6 +173,7 @@ type attachedEvent struct {
 		TargetID         string `json:"targetId"`
 		Type             string `json:"type"`
 		BrowserContextID string `json:"browserContextId"`
+		OpenerID         string `json:"openerId"`
 	} `json:"targetInfo"`
 }
 
@@ -201,6 +203,9 @@ func (b *Browser) onAttached(raw jsonv2.Value) {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
 		err := p.init(ctx, b.viewport)
+		if err == nil && ev.TargetInfo.OpenerID != "" {
+			defer b.emitPopup(ev.TargetInfo.OpenerID, p) // after p is listed
+		}
 		b.mu.Lock()
 		defer b.mu.Unlock()
 		if err != nil {

@@ -46,7 +46,8 @@ func launch(t testing.TB) (*Browser, string) {
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		opts := Options{Chrome: chrome.Options{ExtraFlags: []string{chrome.LoopbackResolverFlag}}}
+		// 127.0.0.2 is the cross-site origin of the OOPIF tests (oopif_test.go).
+		opts := Options{Chrome: chrome.Options{ExtraFlags: []string{chrome.LoopbackResolverFlag + " , EXCLUDE 127.0.0.2"}}}
 		if os.Getenv("SKRIPTABLE_CHROME_STDERR") != "" {
 			opts.Chrome.Stderr = os.Stderr
 		}

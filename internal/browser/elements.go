@@ -106,7 +106,7 @@ func (h *Handle) BackendNodeID(ctx context.Context) (int64, error) {
 			BackendNodeID int64 `json:"backendNodeId"`
 		} `json:"node"`
 	}
-	if err := h.world.session.Call(ctx, "DOM.describeNode", map[string]string{"objectId": h.id}, &res); err != nil {
+	if err := h.world.sess().Call(ctx, "DOM.describeNode", map[string]string{"objectId": h.id}, &res); err != nil {
 		return 0, h.page.wrapErr(ctx, err)
 	}
 	return res.Node.BackendNodeID, nil
@@ -228,5 +228,5 @@ func (h *Handle) Autofill(ctx context.Context, card, address jsonv2.Value) error
 	if address != nil {
 		params["address"] = address
 	}
-	return h.page.wrapErr(ctx, h.world.session.Call(ctx, "Autofill.trigger", params, nil))
+	return h.page.wrapErr(ctx, h.world.sess().Call(ctx, "Autofill.trigger", params, nil))
 }

@@ -14,6 +14,9 @@ type Event struct {
 	Dialog  *Dialog
 	Request *Request
 	Frame   *Frame
+	Page    *Page    // "popup": the page opened
+	Worker  *Worker  // "workercreated", "workerdestroyed"
+	Metrics *Metrics // "metrics"
 }
 
 // emitter fans page events out to listeners. Listeners run on the CDP

@@ -79,8 +79,11 @@ func (f *Frame) hasLifecycle(events []string) bool {
 	return true
 }
 
-// ctxKey finds a world by execution context id or unique id.
+// ctxKey finds a world by execution context id or unique id. Context ids
+// are numbered per renderer process, so the session (one per process for
+// out-of-process iframes) is part of the key.
 type ctxKey struct {
+	s      *cdpconn.Session
 	id     int64
 	unique string
 }
@@ -170,39 +173,52 @@ func (m *frameManager) children(id string) []*Frame {
 	return out
 }
 
-// ensure returns the frame with id, creating it if needed.
-func (m *frameManager) ensure(id, parentID string) *Frame {
+// ensure returns the frame with id, creating it (in session s) if needed.
+// A new frame is announced as "frameattached".
+func (m *frameManager) ensure(s *cdpconn.Session, id, parentID string) *Frame {
 	m.mu.Lock()
-	defer m.mu.Unlock()
 	if f, ok := m.frames[id]; ok {
+		m.mu.Unlock()
 		return f
 	}
 	f := &Frame{page: m.page, id: id, parentID: parentID, lifecycle: map[string]bool{}}
-	f.main = newWorld(m.session, f)
+	f.main = newWorld(s, f)
 	m.frames[id] = f
 	m.order = append(m.order, id)
 	if parentID == "" {
 		m.mainID = id
 	}
+	m.mu.Unlock()
+	if parentID != "" {
+		m.page.events.emit(Event{Name: "frameattached", Frame: f})
+	}
 	return f
 }
 
-// subscribe installs the CDP handlers. Call before Page.enable.
-func (m *frameManager) subscribe() {
-	s := m.session
+// subscribe installs the CDP handlers on the page's own session. Call
+// before Page.enable.
+func (m *frameManager) subscribe() { m.subscribeSession(m.session) }
+
+// subscribeSession installs the frame handlers on s: the page session or
+// the session of an out-of-process iframe, whose frames join the same
+// tree. Call before Page.enable on s.
+func (m *frameManager) subscribeSession(s *cdpconn.Session) {
 	on := func(method string, fn func(jsonv2.Value)) {
 		s.On(method, func(p jsonv2.Value) { fn(p); m.notify() })
 	}
 	on("Page.frameAttached", func(p jsonv2.Value) {
 		var ev page.EventFrameAttached
 		if jsonv2.Unmarshal(p, &ev) == nil {
-			m.ensure(string(ev.FrameID), string(ev.ParentFrameID))
+			f := m.ensure(s, string(ev.FrameID), string(ev.ParentFrameID))
+			// A frame that comes back from another process (it navigated
+			// to this session's site again) is driven through s again.
+			f.main.setSession(s)
 		}
 	})
 	on("Page.frameNavigated", func(p jsonv2.Value) {
 		var ev page.EventFrameNavigated
 		if jsonv2.Unmarshal(p, &ev) == nil && ev.Frame != nil {
-			m.navigated(ev.Frame, ev.Type == page.NavigationTypeBackForwardCacheRestore)
+			m.navigated(s, ev.Frame, ev.Type == page.NavigationTypeBackForwardCacheRestore)
 		}
 	})
 	on("Page.navigatedWithinDocument", func(p jsonv2.Value) {
@@ -213,6 +229,7 @@ func (m *frameManager) subscribe() {
 				f.url = ev.URL
 				f.sameDocNavs++
 				f.mu.Unlock()
+				m.page.events.emit(Event{Name: "framenavigated", Frame: f})
 			}
 		}
 	})
@@ -278,11 +295,14 @@ func (m *frameManager) subscribe() {
 		if f == nil {
 			return
 		}
+		if f.main.sess() != s {
+			return // the frame lives in another process now
+		}
 		f.main.setContext(ev.Context.ID)
 		m.mu.Lock()
-		m.contexts[ctxKey{id: ev.Context.ID}] = f.main
+		m.contexts[ctxKey{s: s, id: ev.Context.ID}] = f.main
 		if ev.Context.UniqueID != "" {
-			m.contexts[ctxKey{unique: ev.Context.UniqueID}] = f.main
+			m.contexts[ctxKey{s: s, unique: ev.Context.UniqueID}] = f.main
 			m.uniqueToID[ev.Context.UniqueID] = ev.Context.ID
 		}
 		m.mu.Unlock()
@@ -301,14 +321,14 @@ func (m *frameManager) subscribe() {
 		if ev.ID == 0 {
 			ev.ID = m.uniqueToID[ev.UniqueID]
 		}
-		w := m.contexts[ctxKey{id: ev.ID}]
-		delete(m.contexts, ctxKey{id: ev.ID})
+		w := m.contexts[ctxKey{s: s, id: ev.ID}]
+		delete(m.contexts, ctxKey{s: s, id: ev.ID})
 		if ev.UniqueID != "" {
-			delete(m.contexts, ctxKey{unique: ev.UniqueID})
+			delete(m.contexts, ctxKey{s: s, unique: ev.UniqueID})
 			delete(m.uniqueToID, ev.UniqueID)
 		}
 		m.mu.Unlock()
-		if w != nil {
+		if w != nil && w.sess() == s {
 			if id, _ := w.current(); id == ev.ID {
 				w.setContext(0)
 			}
@@ -316,29 +336,37 @@ func (m *frameManager) subscribe() {
 	})
 	on("Runtime.executionContextsCleared", func(jsonv2.Value) {
 		m.mu.Lock()
-		ws := m.contexts
-		m.contexts = map[ctxKey]*world{}
-		m.uniqueToID = map[string]int64{}
+		var ws []*world
+		for k, w := range m.contexts {
+			if k.s == s {
+				ws = append(ws, w)
+				delete(m.contexts, k)
+			}
+		}
 		m.mu.Unlock()
 		for _, w := range ws {
-			w.setContext(0)
+			if w.sess() == s {
+				w.setContext(0)
+			}
 		}
 	})
 }
 
-// load seeds the frame tree from Page.getFrameTree.
-func (m *frameManager) load(tree *page.FrameTree, parent string) {
+// load seeds the frame tree from Page.getFrameTree of session s. parent
+// is the root's parent frame: "" for a page, the owner frame for an
+// out-of-process iframe.
+func (m *frameManager) load(s *cdpconn.Session, tree *page.FrameTree, parent string) {
 	if tree == nil || tree.Frame == nil {
 		return
 	}
-	f := m.ensure(string(tree.Frame.ID), parent)
+	f := m.ensure(s, string(tree.Frame.ID), parent)
 	f.mu.Lock()
 	f.url = tree.Frame.URL + tree.Frame.URLFragment
 	f.name = tree.Frame.Name
 	f.loaderID = string(tree.Frame.LoaderID)
 	f.mu.Unlock()
 	for _, c := range tree.ChildFrames {
-		m.load(c, string(tree.Frame.ID))
+		m.load(s, c, string(tree.Frame.ID))
 	}
 	m.notify()
 }
@@ -347,8 +375,8 @@ func (m *frameManager) load(tree *page.FrameTree, parent string) {
 // back/forward cache fires no lifecycle events (its document had loaded
 // long ago), so it counts as a new document that reached every event;
 // Puppeteer answers such history navigations with a null response.
-func (m *frameManager) navigated(fr *cdp.Frame, fromCache bool) {
-	f := m.ensure(string(fr.ID), string(fr.ParentID))
+func (m *frameManager) navigated(s *cdpconn.Session, fr *cdp.Frame, fromCache bool) {
+	f := m.ensure(s, string(fr.ID), string(fr.ParentID))
 	// A navigation replaces the frame's subtree.
 	for _, c := range m.children(f.id) {
 		m.detach(c.id)
@@ -364,6 +392,7 @@ func (m *frameManager) navigated(fr *cdp.Frame, fromCache bool) {
 		}
 	}
 	f.mu.Unlock()
+	m.page.events.emit(Event{Name: "framenavigated", Frame: f})
 }
 
 func (m *frameManager) detach(id string) {
@@ -385,5 +414,6 @@ func (m *frameManager) detach(id string) {
 		f.detached = true
 		f.mu.Unlock()
 		f.main.setContext(0)
+		m.page.events.emit(Event{Name: "framedetached", Frame: f})
 	}
 }

@@ -77,7 +77,7 @@ func (h *Handle) Dispose(ctx context.Context) {
 	}
 	h.disposed = true
 	h.mu.Unlock()
-	releaseObject(ctx, h.world.session, h.id)
+	releaseObject(ctx, h.world.sess(), h.id)
 }
 
 // Evaluate calls fn with the handle as its first argument.
@@ -123,7 +123,7 @@ func (h *Handle) Properties(ctx context.Context) ([]Property, error) {
 		return nil, err
 	}
 	var res runtime.GetPropertiesResult
-	if err := h.world.session.Call(ctx, "Runtime.getProperties", map[string]any{"objectId": h.id, "ownProperties": true}, &res); err != nil {
+	if err := h.world.sess().Call(ctx, "Runtime.getProperties", map[string]any{"objectId": h.id, "ownProperties": true}, &res); err != nil {
 		return nil, err
 	}
 	var out []Property

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/skriptable/skriptable/internal/cdp"
 )
 
 // lifecycleNames maps Puppeteer's waitUntil values to CDP lifecycle events
@@ -208,8 +210,15 @@ func (f *Frame) Goto(ctx context.Context, url string, opts NavigateOptions) (*Re
 	if opts.Referer != "" {
 		params["referrer"] = opts.Referer
 	}
-	if err := p.session.Call(ctx, "Page.navigate", params, &res); err != nil {
-		return nil, p.wrapErr(ctx, err)
+	navErr := f.main.sess().Call(ctx, "Page.navigate", params, &res)
+	switch {
+	case errors.Is(navErr, cdp.ErrTargetClosed) && f.ParentFrame() != nil:
+		// An out-of-process iframe navigating back to its parent's site
+		// loses its session before the answer; the navigation goes on
+		// in the parent's process (Puppeteer ignores this error too).
+		res.LoaderID = "moved"
+	case navErr != nil:
+		return nil, p.wrapErr(ctx, navErr)
 	}
 	if res.ErrorText != "" && res.ErrorText != "net::ERR_HTTP_RESPONSE_CODE_FAILURE" {
 		return nil, fmt.Errorf("%s at %s", res.ErrorText, url)

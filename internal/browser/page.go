@@ -53,9 +53,12 @@ type Page struct {
 	crashed       bool
 	events        *emitter
 
-	aria  ariaBindings // see aria.go
-	touch *Touchscreen // see Touchscreen
-	drag  dragState    // see drag.go
+	aria    ariaBindings // see aria.go
+	workers workerSet    // see workers.go
+	tools   pageTools    // see tracing.go, coverage.go, filechooser.go
+	touch   *Touchscreen // see Touchscreen
+	drag    dragState    // see drag.go
+	state   pageState    // see emulate.go and scripts.go
 }
 
 func newPage(b *Browser, bctx *Context, s *cdp.Session, targetID string) *Page {
@@ -90,7 +93,7 @@ func (p *Page) init(ctx context.Context, viewport *Viewport) error {
 	if err := s.Call(ctx, "Page.getFrameTree", nil, &tree); err != nil {
 		return err
 	}
-	p.frames.load(tree.FrameTree, "")
+	p.frames.load(s, tree.FrameTree, "")
 	errs := make(chan error, 8)
 	calls := []func() error{
 		func() error { return s.Call(ctx, "Page.enable", nil, nil) },
@@ -100,6 +103,9 @@ func (p *Page) init(ctx context.Context, viewport *Viewport) error {
 		func() error { return s.Call(ctx, "Runtime.enable", nil, nil) },
 		func() error { return s.Call(ctx, "Network.enable", nil, nil) },
 		func() error { return s.Call(ctx, "Inspector.enable", nil, nil) },
+		func() error { return p.autoAttach(ctx, s) },     // see oopif.go
+		func() error { return p.enablePerformance(ctx) }, // see tracing.go
+		func() error { return p.enableFileChooser(ctx) }, // see filechooser.go
 	}
 	if viewport != nil {
 		calls = append(calls, func() error { return p.emulateViewport(ctx, *viewport) })

@@ -67,7 +67,7 @@ func (f *Frame) prepareQuery(ctx context.Context, selector string) (selectorQuer
 	}
 	q := parseSelector(selector, names)
 	if q.needsARIA() {
-		if err := f.page.enableARIA(ctx, f.main.session); err != nil {
+		if err := f.page.enableARIA(ctx, f.main.sess()); err != nil {
 			return q, "", Arg{}, f.page.wrapErr(ctx, err)
 		}
 	}

@@ -111,6 +111,27 @@ func (w *world) setContext(id int64) {
 	w.ctxID = id
 }
 
+// sess is the session that drives the world's frame: the page's, or that
+// of the out-of-process iframe the frame moved into.
+func (w *world) sess() *cdp.Session {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.session
+}
+
+// setSession moves the world to session s (the frame changed process);
+// its execution context, if any, belonged to the old process.
+func (w *world) setSession(s *cdp.Session) {
+	w.mu.Lock()
+	if w.session == s {
+		w.mu.Unlock()
+		return
+	}
+	w.session = s
+	w.mu.Unlock()
+	w.setContext(0)
+}
+
 func (w *world) current() (int64, <-chan struct{}) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -124,12 +145,15 @@ func (w *world) context(ctx context.Context) (int64, error) {
 		if id != 0 {
 			return id, nil
 		}
+		s := w.sess()
 		select {
 		case <-ready:
 		case <-ctx.Done():
 			return 0, context.Cause(ctx)
-		case <-w.session.Done():
-			return 0, w.session.Err()
+		case <-s.Done():
+			if w.sess() == s {
+				return 0, s.Err()
+			}
 		}
 	}
 }
@@ -163,7 +187,7 @@ func (w *world) call(ctx context.Context, fn string, args []Arg, byValue bool) (
 		return nil, err
 	}
 	var res runtime.CallFunctionOnResult
-	err = w.session.Call(ctx, "Runtime.callFunctionOn", callFunctionOnParams{
+	err = w.sess().Call(ctx, "Runtime.callFunctionOn", callFunctionOnParams{
 		FunctionDeclaration: fn + "\n//# sourceURL=__skriptable_evaluation_script__\n",
 		Arguments:           cargs,
 		ReturnByValue:       byValue,
@@ -181,7 +205,7 @@ func (w *world) eval(ctx context.Context, expr string, byValue bool) (*runtime.R
 		return nil, err
 	}
 	var res runtime.EvaluateResult
-	err = w.session.Call(ctx, "Runtime.evaluate", evaluateParams{
+	err = w.sess().Call(ctx, "Runtime.evaluate", evaluateParams{
 		Expression:    expr + "\n//# sourceURL=__skriptable_evaluation_script__\n",
 		ContextID:     id,
 		ReturnByValue: byValue,

@@ -48,12 +48,12 @@ func TestOversizedAndDeeplyNestedScriptsAreRefused(t *testing.T) {
 func TestUnsupportedAndUnknownMembersExplainThemselves(t *testing.T) {
 	t.Parallel()
 	cases := map[string]string{
-		"await page.tracing.start()":   "Error: page.tracing is not supported by Skriptable yet",
-		"await page.setCookie({})":     "Error: page.setCookie is not supported by Skriptable yet",
-		"await page.foo()":             "TypeError: page.foo is not supported by Skriptable",
-		"await browser.wsEndpoint()":   "Error: browser.wsEndpoint is not supported by Skriptable yet (Skriptable drives the browser over a pipe, never a debugging port)",
-		"require('child_process')":     "Error: module 'child_process' is not available in Skriptable",
-		"await page.click('#missing')": "Error: No element found for selector: #missing",
+		"await page.screencast()":             "Error: page.screencast is not supported by Skriptable yet",
+		"await browser.installExtension('x')": "Error: browser.installExtension is not supported by Skriptable yet",
+		"await page.foo()":                    "TypeError: page.foo is not supported by Skriptable",
+		"await browser.wsEndpoint()":          "Error: browser.wsEndpoint is not supported by Skriptable yet (Skriptable drives the browser over a pipe, never a debugging port)",
+		"require('child_process')":            "Error: module 'child_process' is not available in Skriptable",
+		"await page.click('#missing')":        "Error: No element found for selector: #missing",
 	}
 	for line, want := range cases {
 		src := "const puppeteer = require('puppeteer');\n(async () => {\n  const browser = await puppeteer.launch();\n  const page = await browser.newPage();\n  " + line + ";\n})();\n"

@@ -182,6 +182,9 @@ func runService(name string, cfg server.Config, stdio Stdio) int {
 		return ExitErrored
 	}
 	fmt.Fprintf(stdio.Out, "Skriptable is serving on %s\n", srv.URL())
+	if cfg.Role != server.RoleWorker {
+		fmt.Fprintf(stdio.Out, "Dashboard: %s/ (sign in with an API key)\n", srv.URL())
+	}
 	<-ctx.Done()
 	cfg.Logger.Info("stopping: finishing running runs", "grace", cfg.StopGrace)
 	if err := srv.Stop(context.Background()); err != nil {

@@ -148,11 +148,29 @@ func relay(bw *bufio.Writer, resp *http.Response, req *http.Request) bool {
 	// does the same; mirrored here to know whether to keep the client).
 	resp.Close = req.Close || (resp.ContentLength < 0 && !chunked) ||
 		(resp.ContentLength == 0 && resp.Body != http.NoBody && !chunked)
-	err := resp.Write(bw)
+	// A body of unknown length may be a stream (Server-Sent Events, long
+	// polling): pass on each piece as it arrives instead of when the
+	// response ends.
+	var w io.Writer = bw
+	if resp.ContentLength < 0 {
+		w = flushingWriter{bw}
+	}
+	err := resp.Write(w)
 	if ferr := bw.Flush(); err == nil { // a cut body still goes out, truncated
 		err = ferr
 	}
 	return err == nil && !resp.Close
+}
+
+// flushingWriter flushes after every write.
+type flushingWriter struct{ bw *bufio.Writer }
+
+func (f flushingWriter) Write(p []byte) (int, error) {
+	n, err := f.bw.Write(p)
+	if err == nil {
+		err = f.bw.Flush()
+	}
+	return n, err
 }
 
 // countedConn charges every byte read or written to the proxy's byte

@@ -187,3 +187,37 @@ func TestEarlyUpstreamAnswer(t *testing.T) {
 		t.Error("client connection still open with its body half read")
 	}
 }
+
+// TestForwardStreamsBodiesOfUnknownLength: a streamed response (Server-
+// Sent Events) reaches the client piece by piece, not when it ends.
+func TestForwardStreamsBodiesOfUnknownLength(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, Policy{Public: true}, map[string]string{"public.test": "93.184.216.34"})
+	release := make(chan struct{})
+	h.dial.handle(t, "93.184.216.34:80", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/event-stream")
+		io.WriteString(w, "data: first\n\n")
+		w.(http.Flusher).Flush()
+		<-release // the stream stays open until the client saw the first event
+		io.WriteString(w, "data: second\n\n")
+	}))
+	c, br := h.connect(t)
+	defer c.Close()
+	if _, err := io.WriteString(c, "GET http://public.test/events HTTP/1.1\r\nHost: public.test\r\n\r\n"); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.ReadResponse(br, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	first := make([]byte, len("data: first\n\n"))
+	if _, err := io.ReadFull(resp.Body, first); err != nil || string(first) != "data: first\n\n" {
+		t.Fatalf("first event %q, %v", first, err)
+	}
+	close(release)
+	rest, _ := io.ReadAll(resp.Body)
+	if string(rest) != "data: second\n\n" {
+		t.Errorf("rest %q", rest)
+	}
+}

@@ -138,8 +138,10 @@ defaultBrowser@ S
 product@ S
 lastLaunchedBrowser@ S
 trimCache S no-op
-devices@ U removed in Puppeteer 22; use KnownDevices
-KnownDevices@ U
+devices@ S removed in Puppeteer 22 (KnownDevices); kept for old scripts
+KnownDevices@ S
+PredefinedNetworkConditions@ S
+networkConditions@ S removed in Puppeteer 22 (PredefinedNetworkConditions); kept for old scripts
 errors@ S
 TimeoutError@ S
 ProtocolError@ S
@@ -165,16 +167,16 @@ browserContexts S
 disconnect S same as close: the browser belongs to the run
 process S always null: the browser runs inside Skriptable's sandbox
 wsEndpoint U Skriptable drives the browser over a pipe, never a debugging port
-createBrowserContext U
-createIncognitoBrowserContext U removed in Puppeteer 22
+createBrowserContext S the proxyServer and proxyBypassList options are refused: every context uses the run's egress proxy
+createIncognitoBrowserContext S removed in Puppeteer 22 (createBrowserContext); kept for old scripts
 targets U
 target U
 waitForTarget U
-cookies U
-setCookie U
-deleteCookie U
-deleteMatchingCookies U
-setPermission U
+cookies S
+setCookie S
+deleteCookie S
+deleteMatchingCookies S deletes every cookie with a filter's name, whatever the other filter fields (as Puppeteer 24 does)
+setPermission S
 debugInfo@ U
 screens U
 addScreen U
@@ -190,17 +192,17 @@ var contextAPI = cdpClass("BrowserContext", "browserContext", emitterSpec+`
 newPage S
 pages S
 browser S
-close P the default context cannot be closed
+close S
 closed@ S
 id@ S
-isIncognito U removed in Puppeteer 22
-overridePermissions U
-clearPermissionOverrides U
-setPermission U
-cookies U
-setCookie U
-deleteCookie U
-deleteMatchingCookies U
+isIncognito S removed in Puppeteer 22; kept for old scripts
+overridePermissions S
+clearPermissionOverrides S
+setPermission S
+cookies S
+setCookie S
+deleteCookie S
+deleteMatchingCookies S deletes every cookie with a filter's name, whatever the other filter fields (as Puppeteer 24 does)
 targets U
 waitForTarget U
 `)
@@ -245,68 +247,68 @@ bringToFront S
 reload S
 goBack S
 goForward S
-accessibility@ U
-addScriptTag U
-addStyleTag U
+accessibility@ S
+addScriptTag S path reads only files this run wrote
+addStyleTag S path reads only files this run wrote
 authenticate U
 bluetooth@ U
 captureHeapSnapshot U
-cookies U
-coverage@ U
+cookies S
+coverage@ S
 createCDPSession U
 createPDFStream U
-deleteCookie U
-emulate U
-emulateCPUThrottling U
-emulateFocusedPage U
-emulateIdleState U
-emulateMediaFeatures U
-emulateMediaType U
-emulateNetworkConditions U
-emulateTimezone U
-emulateVisionDeficiency U
-evaluateOnNewDocument U
-exposeFunction U
+deleteCookie S
+emulate S
+emulateCPUThrottling S
+emulateFocusedPage S
+emulateIdleState S
+emulateMediaFeatures S
+emulateMediaType S
+emulateNetworkConditions S
+emulateTimezone S
+emulateVisionDeficiency S
+evaluateOnNewDocument S
+exposeFunction S
 extensionRealms U
 hasDevTools U
 isDragInterceptionEnabled S deprecated in Puppeteer
-isJavaScriptEnabled U
+isJavaScriptEnabled S
 isServiceWorkerBypassed U
 locator P locator actions ignore the signal option (AbortSignal)
-metrics U
+metrics S
 openDevTools U
 queryObjects U
-removeExposedFunction U
-removeScriptToEvaluateOnNewDocument U
+removeExposedFunction S
+removeScriptToEvaluateOnNewDocument S
 resize U
 screencast U
 select S
-setBypassCSP U
+setBypassCSP S
 setBypassServiceWorker U
 setCacheEnabled U
-setContent U
-setCookie U
+setContent S
+setCookie S
 setDragInterception S deprecated in Puppeteer
 setExtraHTTPHeaders U
-setGeolocation U
-setJavaScriptEnabled U
+setGeolocation S
+setJavaScriptEnabled S
 setOfflineMode U
 setRequestInterception U
 setUserAgent U
 tap S
 target U
 touchscreen@ S
-tracing@ U
+tracing@ S
 triggerExtensionAction U
 waitForDevicePrompt U
-waitForFileChooser U
-waitForFrame U
+waitForFileChooser S
+waitForFrame S
 waitForNetworkIdle U
 waitForRequest U
 waitForResponse U
 webmcp@ U
 windowId U
-workers U
+workers S
 $x S removed in Puppeteer 22 ($$('xpath/…')); kept for old scripts
 waitForXPath S removed in Puppeteer 22 (waitForSelector('xpath/…')); kept for old scripts
 `)
@@ -339,7 +341,7 @@ detached@ S
 addScriptTag U
 addStyleTag U
 extensionRealms U
-frameElement U
+frameElement S
 locator P locator actions ignore the signal option (AbortSignal)
 select S
 setContent U
@@ -387,7 +389,7 @@ asLocator S
 autofill S
 backendNodeId S
 boxModel S
-contentFrame U
+contentFrame S
 drag S
 dragAndDrop S deprecated in Puppeteer; needs drag interception
 dragEnter S deprecated in Puppeteer
@@ -399,7 +401,7 @@ toElement S
 touchEnd S
 touchMove S
 touchStart S
-uploadFile U
+uploadFile S only files the run wrote
 $x S removed in Puppeteer 22 ($$('xpath/…')); kept for old scripts
 waitForXPath S removed in Puppeteer 22 (waitForSelector('xpath/…')); kept for old scripts
 `)
@@ -515,11 +517,9 @@ timeout@ S
 var classes = []*classAPI{
 	puppeteerAPI, browserAPI, contextAPI, pageAPI, frameAPI, jsHandleAPI, elementAPI,
 	keyboardAPI, mouseAPI, responseAPI, requestAPI, dialogAPI,
-	class("Tracing", "tracing", "start U\nstop U"),
-	class("Coverage", "coverage", "startCSSCoverage U\nstartJSCoverage U\nstopCSSCoverage U\nstopJSCoverage U"),
-	class("Accessibility", "accessibility", "snapshot U"),
+	tracingAPI, coverageAPI, accessibilityAPI, // tools_mapping.go
 	class("ConsoleMessage", "consoleMessage", "args U\nlocation U\nstackTrace U\ntext U\ntype U"),
 	touchscreenAPI, touchHandleAPI,
-	class("FileChooser", "fileChooser", "accept U\ncancel U\nisMultiple U"),
+	fileChooserAPI, webWorkerAPI, // tools_mapping.go
 	locatorAPI,
 }

@@ -42,6 +42,7 @@ const puppeteer = require('puppeteer');
     Frame: page.mainFrame(), ElementHandle: await page.$('#username'),
     JSHandle: await page.evaluateHandle(() => ({})), Keyboard: page.keyboard, Mouse: page.mouse,
     HTTPResponse: response, HTTPRequest: response.request(), Touchscreen: page.touchscreen,
+    Tracing: page.tracing, Coverage: page.coverage, Accessibility: page.accessibility,
   };
   // Last: while a dialog is open the page runs no script.
   let dialog;

@@ -63,7 +63,7 @@ func (m *mapper) wrapBrowser(br *browser.Browser) *sobek.Object {
 	b.method("isConnected", func(sobek.FunctionCall) sobek.Value { return m.vm.ToValue(br.Connected()) })
 	b.getter("connected", func() sobek.Value { return m.vm.ToValue(br.Connected()) })
 	b.method("defaultBrowserContext", func(sobek.FunctionCall) sobek.Value { return defaultContext() })
-	b.method("browserContexts", func(sobek.FunctionCall) sobek.Value { return m.vm.NewArray(defaultContext()) })
+	m.browserStateMethods(b, br) // createBrowserContext, browserContexts, cookies: state_contexts.go
 	b.method("process", func(sobek.FunctionCall) sobek.Value { return sobek.Null() })
 	obj := b.done()
 	m.browsers[br] = obj
@@ -98,10 +98,7 @@ func (m *mapper) wrapContext(br *browser.Browser, c *browser.Context) *sobek.Obj
 		}, nil
 	})
 	b.method("browser", func(sobek.FunctionCall) sobek.Value { return m.browsers[br] })
-	b.async("close", func(sobek.FunctionCall) (work, error) {
-		return nil, argErrorf("Default BrowserContext cannot be closed!")
-	})
-	b.getter("closed", func() sobek.Value { return m.vm.ToValue(!br.Connected()) })
+	m.contextStateMethods(b, br, c) // close, closed, permissions, cookies: state_contexts.go
 	b.getter("id", func() sobek.Value {
 		if c.ID() == "" {
 			return sobek.Undefined()

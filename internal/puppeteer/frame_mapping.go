@@ -376,6 +376,12 @@ func (m *mapper) wrapFrame(f *browser.Frame) *sobek.Object {
 	b.method("childFrames", func(sobek.FunctionCall) sobek.Value { return m.frameArray(f.ChildFrames()) })
 	b.method("isDetached", func(sobek.FunctionCall) sobek.Value { return m.vm.ToValue(f.Detached()) })
 	b.getter("detached", func() sobek.Value { return m.vm.ToValue(f.Detached()) })
+	b.async("frameElement", func(sobek.FunctionCall) (work, error) {
+		return func(ctx context.Context) (js.Builder, error) {
+			h, err := f.FrameElement(ctx)
+			return m.handleResult(h), err
+		}, nil
+	})
 	obj := b.done()
 	m.frames[f] = obj
 	return obj

@@ -319,4 +319,5 @@ func (m *mapper) elementMethods(b *builder, h *browser.Handle) {
 	})
 	b.getter("frame", func() sobek.Value { return m.wrapFrame(h.Frame()) })
 	m.elementSelectMethods(b, h)
+	m.elementFrameMethods(b, h) // tools_mapping.go
 }

@@ -50,6 +50,8 @@ type mapper struct {
 
 	protos map[*classAPI]*sobek.Object // see prototype
 
+	tools *toolObjects // frames and tools area (tools_mapping.go)
+
 	lastBrowser *sobek.Object
 	// Intrinsics captured when the module loads, so a script that later
 	// replaces JSON.stringify or Function.prototype.toString cannot change

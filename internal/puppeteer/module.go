@@ -229,6 +229,7 @@ func (m *mapper) puppeteer() *sobek.Object {
 	m.queryHandlerMethods(b.method) // removed in Puppeteer 22: see Puppeteer
 	b.value("Puppeteer", m.puppeteerClass())
 	b.value("Locator", m.locatorClass())
+	m.moduleStateValues(b) // KnownDevices, PredefinedNetworkConditions: state_module.go
 	obj := b.done()
 	_ = b.obj.Set("default", obj) // CommonJS interop: require('puppeteer').default
 	return obj

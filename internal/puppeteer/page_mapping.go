@@ -155,6 +155,8 @@ func (m *mapper) wrapPage(p *browser.Page) *sobek.Object {
 	b.getter("keyboard", func() sobek.Value { return m.wrapKeyboard(p) })
 	b.getter("mouse", func() sobek.Value { return m.wrapMouse(p) })
 	m.pageSelectMethods(b, p)
+	m.pageStateMethods(b, p) // cookies, emulation, scripts: state_*.go
+	m.pageFrameMethods(b, p) // frame_events.go
 	obj := b.done()
 	m.pages[p] = obj
 	return obj

@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/skriptable/skriptable/internal/api"
+	"github.com/skriptable/skriptable/internal/dashboard"
 	"github.com/skriptable/skriptable/internal/launcher"
 	"github.com/skriptable/skriptable/internal/metrics"
 	"github.com/skriptable/skriptable/internal/notify"
@@ -109,6 +110,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	cfg.SecretKey = key // the API derives its session-cookie key from it
 	dsn := cfg.Database
 	if dsn == "" {
 		dsn = filepath.Join(cfg.DataDir, "skriptable.db")
@@ -315,11 +317,14 @@ func (s *Server) buildHTTP() error {
 		})
 	} else {
 		a, err := api.New(api.Config{Store: s.store, Runs: s.runs, Notifier: s.notify, Logger: s.cfg.Logger, Ready: ready, Limits: s.cfg.APILimits,
-			MaxMemory: s.cfg.MaxLimits.Memory, MaxCPUs: s.cfg.MaxLimits.CPUs})
+			MaxMemory: s.cfg.MaxLimits.Memory, MaxCPUs: s.cfg.MaxLimits.CPUs, SessionKey: api.SessionKey(s.cfg.SecretKey)})
 		if err != nil {
 			return err
 		}
 		mux.Handle("/", a.Handler())
+		dash := dashboard.Handler() // the web UI at / (package dashboard)
+		mux.Handle("GET /{$}", dash)
+		mux.Handle("GET /assets/", dash)
 	}
 	mux.Handle("GET "+metrics.Path, s.metrics.Handler())
 	s.httpSrv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}

@@ -26,7 +26,8 @@ const CHROMIUM = process.env.SKRIPTABLE_CHROMIUM || '/usr/lib/chromium/chromium'
 // plus a host resolver rule that keeps Chromium from sending any DNS query:
 // even with the flags above, Chromium 156 looks up accounts.google.com,
 // clients2.google.com and update.googleapis.com shortly after start. Every
-// page these scripts visit is on 127.0.0.1, which the rule leaves alone.
+// page these scripts visit is on 127.0.0.1 (or 127.0.0.2, the cross-site
+// origin of the OOPIF scripts), which the rule leaves alone.
 const CHROMIUM_ARGS = Object.freeze([
   '--no-sandbox',
   '--disable-gpu',
@@ -34,7 +35,7 @@ const CHROMIUM_ARGS = Object.freeze([
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
-  '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost , EXCLUDE 127.0.0.1',
+  '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost , EXCLUDE 127.0.0.1 , EXCLUDE 127.0.0.2',
 ]);
 
 const harnessRequire = Module.createRequire(path.join(__dirname, 'package.json'));
