@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"time"
 
 	"github.com/skriptable/skriptable/internal/store"
 )
@@ -28,4 +29,12 @@ type Notifier interface {
 	// Watch returns a channel that receives (best effort) after new events
 	// of the run were stored or its status changed, until stop is called.
 	Watch(runID string) (wake <-chan struct{}, stop func())
+}
+
+// FallbackPoller is optionally implemented by a Notifier whose wake-ups
+// are reliable enough that streams may poll the store less often than
+// every second (e.g. Postgres LISTEN/NOTIFY, which only misses wake-ups
+// while its connection is down). 0 keeps the default.
+type FallbackPoller interface {
+	FallbackPoll() time.Duration
 }

@@ -22,7 +22,8 @@ import (
 //   - "event: status" with the RunView (no id) when the stream starts and
 //     whenever the run's status changes;
 //   - then new events as they are stored: the stream wakes on
-//     Notifier.Watch and, as a fallback, every second;
+//     Notifier.Watch and, as a fallback, every second (or the
+//     notifier's FallbackPoll);
 //   - once the run is terminal and every event stored before that has
 //     been sent, "event: end" with the final RunView, and the stream
 //     closes;
@@ -56,7 +57,7 @@ func (a *API) runEvents(w http.ResponseWriter, r *http.Request) error {
 	s := &sseWriter{bw: bufio.NewWriter(w), rc: rc}
 	s.printf("retry: 2000\n\n")
 
-	poll := time.NewTicker(a.ssePoll)
+	poll := time.NewTicker(a.ssePollEvery())
 	defer poll.Stop()
 	heartbeat := time.NewTicker(a.sseHeartbeat)
 	defer heartbeat.Stop()
@@ -107,6 +108,15 @@ func (a *API) runEvents(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 	}
+}
+
+// ssePollEvery is the fallback poll interval: the API's own, unless the
+// notifier says how often its wake-ups can be missed (FallbackPoller).
+func (a *API) ssePollEvery() time.Duration {
+	if fp, ok := a.notifier.(FallbackPoller); ok && fp.FallbackPoll() > 0 {
+		return fp.FallbackPoll()
+	}
+	return a.ssePoll
 }
 
 // sendEvents writes all stored events after seq `after` and returns the

@@ -49,6 +49,7 @@ func commands() []command {
 		{name: "run", usage: "run a Puppeteer script locally: skriptable run [flags] script.js", run: runCommand},
 		{name: "serve", usage: "run the service (API, scheduler, workers) on the embedded database", run: serveCommand},
 		{name: "worker", usage: "run only workers, for scale-out on Postgres", run: workerCommand},
+		{name: "migrate", usage: "create or upgrade the database schema, then exit", run: migrateCommand},
 		{name: "compat", usage: "list the Puppeteer API and what Skriptable supports: skriptable compat [--json]", run: compatCommand},
 		{name: "version", usage: "print the version", run: func(_ []string, s Stdio, _ Env) int {
 			fmt.Fprintln(s.Out, "skriptable", Version)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -28,7 +29,47 @@ func workerCommand(args []string, stdio Stdio, env Env) int {
 	return serviceCommand("worker", server.RoleWorker, args, stdio, env)
 }
 
+// ParseServiceArgs parses the arguments of a service subcommand ("serve",
+// "worker" or "migrate" followed by its flags) as the binary would and
+// returns the node's configuration, running nothing: deployment manifests
+// are tested against it. For migrate only Database and DataDir are set.
+func ParseServiceArgs(args []string) (server.Config, error) {
+	if len(args) == 0 {
+		return server.Config{}, errors.New("no subcommand")
+	}
+	var msg strings.Builder
+	stdio := Stdio{In: strings.NewReader(""), Out: &msg, Err: &msg}
+	env := func(string) (string, bool) { return "", false }
+	var cfg server.Config
+	var code int
+	switch args[0] {
+	case "serve":
+		cfg, code = parseService("serve", server.RoleAll, args[1:], stdio, env)
+	case "worker":
+		cfg, code = parseService("worker", server.RoleWorker, args[1:], stdio, env)
+	case "migrate":
+		cfg.Database, cfg.DataDir, code = parseMigrate(args[1:], stdio)
+	default:
+		return server.Config{}, fmt.Errorf("%q is not a service subcommand", args[0])
+	}
+	if code != ExitOK || cfg.DataDir == "" {
+		return server.Config{}, fmt.Errorf("skriptable %s: exit %d: %s", args[0], code, msg.String())
+	}
+	return cfg, nil
+}
+
 func serviceCommand(name, role string, args []string, stdio Stdio, env Env) int {
+	cfg, code := parseService(name, role, args, stdio, env)
+	if code != ExitOK || cfg.Role == "" {
+		return code
+	}
+	return runService(name, cfg, stdio)
+}
+
+// parseService turns a service subcommand's flags and environment into a
+// server.Config. An exit code other than ExitOK, or ExitOK with an empty
+// Role (after -help), means: do not run.
+func parseService(name, role string, args []string, stdio Stdio, env Env) (server.Config, int) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stdio.Err)
 	var (
@@ -44,7 +85,8 @@ func serviceCommand(name, role string, args []string, stdio Stdio, env Env) int 
 	cfg.Role = role
 	fs.StringVar(&cfg.DataDir, "data-dir", "skriptable-data", "directory for the embedded database, artifacts and keys")
 	fs.StringVar(&cfg.Database, "database", "", "postgres://… to use Postgres instead of the embedded SQLite")
-	fs.StringVar(&cfg.Listen, "listen", "127.0.0.1:8080", "HTTP address (the API; workers serve only /healthz and /readyz)")
+	fs.StringVar(&cfg.BlobDir, "blob-dir", "", "directory for artifact bytes, shared by all nodes (default: <data-dir>/blobs; with Postgres, the database, up to 32 MiB per artifact)")
+	fs.StringVar(&cfg.Listen, "listen", "127.0.0.1:8080", "HTTP address (the API and /metrics; workers serve only /healthz, /readyz and /metrics)")
 	fs.IntVar(&cfg.Workers, "workers", 2, "runs executed at once by this process")
 	fs.StringVar(&cfg.Sandbox, "sandbox", "oci", "oci (isolated) or none (development only)")
 	fs.Var(&allowHosts, "allow-host", "HOST:PORT every run may reach even in a private range (repeatable)")
@@ -68,9 +110,13 @@ func serviceCommand(name, role string, args []string, stdio Stdio, env Env) int 
 	fs.DurationVar(&cfg.Queue.RescueAfter, "rescue-after", 12*time.Minute, "when a run whose worker died is retried (advanced; must exceed --job-timeout)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			return ExitOK
+			return server.Config{}, ExitOK
 		}
-		return ExitUsage
+		return server.Config{}, ExitUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stdio.Err, "skriptable %s: unexpected argument %q\n", name, fs.Arg(0))
+		return server.Config{}, ExitUsage
 	}
 	if apiOnly {
 		cfg.Role = server.RoleAPI
@@ -81,23 +127,23 @@ func serviceCommand(name, role string, args []string, stdio Stdio, env Env) int 
 	}{{&cfg.APILimits.PerKey, 5}, {&cfg.APILimits.PerIP, 5}, {&cfg.APILimits.Enqueue, 4}} {
 		if l.lim.PerMinute <= 0 {
 			fmt.Fprintf(stdio.Err, "skriptable %s: rate limits must be positive\n", name)
-			return ExitUsage
+			return server.Config{}, ExitUsage
 		}
 		l.lim.Burst = max(1, int(l.lim.PerMinute/l.frac))
 	}
 	mem, err := parseBytes(memory)
 	if err != nil || mem < 64<<20 {
 		fmt.Fprintf(stdio.Err, "skriptable %s: --memory %q: want a size of at least 64m\n", name, memory)
-		return ExitUsage
+		return server.Config{}, ExitUsage
 	}
 	maxMem, err := parseBytes(maxMemory)
 	if err != nil || maxMem < mem {
 		fmt.Fprintf(stdio.Err, "skriptable %s: --max-memory %q: want a size of at least --memory\n", name, maxMemory)
-		return ExitUsage
+		return server.Config{}, ExitUsage
 	}
 	if cpus <= 0 || cfg.MaxLimits.CPUs < cpus {
 		fmt.Fprintf(stdio.Err, "skriptable %s: --cpus must be positive and at most --max-cpus\n", name)
-		return ExitUsage
+		return server.Config{}, ExitUsage
 	}
 	cfg.Limits = sandbox.Limits{Memory: mem, CPUs: cpus}
 	cfg.MaxLimits.Memory = maxMem
@@ -112,13 +158,17 @@ func serviceCommand(name, role string, args []string, stdio Stdio, env Env) int 
 		h = slog.NewJSONHandler(stdio.Err, nil)
 	} else if logFormat != "text" {
 		fmt.Fprintf(stdio.Err, "skriptable %s: --log-format %q: want text or json\n", name, logFormat)
-		return ExitUsage
+		return server.Config{}, ExitUsage
 	}
 	cfg.Logger = slog.New(h)
 	cfg.AdminKeyOut = func(key string) {
 		fmt.Fprintf(stdio.Out, "Created the admin API key (shown once, also saved in %s/admin-key):\n\n    %s\n\n", cfg.DataDir, key)
 	}
+	return cfg, ExitOK
+}
 
+// runService runs a node until SIGINT or SIGTERM.
+func runService(name string, cfg server.Config, stdio Stdio) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	srv, err := server.New(ctx, cfg)

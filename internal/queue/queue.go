@@ -73,10 +73,18 @@ type Config struct {
 	StopGrace time.Duration
 }
 
+// Counts are cluster-wide job counts.
+type Counts struct {
+	Available int64 // ready to be claimed (the queue depth)
+	Running   int64
+}
+
 // Queue is the process's view of the job queue.
 type Queue interface {
-	// Migrate creates or upgrades River's tables.
-	Migrate(ctx context.Context) error
+	// Migrate creates or upgrades River's tables, inside tx when it is not
+	// nil (call it through store.MigrateWith, which holds the migration
+	// lock, with tx nil: River's migrations need their own transactions).
+	Migrate(ctx context.Context, tx *store.Tx) error
 	// Start starts working jobs (no-op for insert-only queues).
 	Start(ctx context.Context) error
 	// Stop stops taking jobs, waits StopGrace for running ones, then
@@ -87,8 +95,9 @@ type Queue interface {
 	// Cancel cancels a job: a queued job never runs, a running one has its
 	// context cancelled. Unknown or finished jobs are not an error.
 	Cancel(ctx context.Context, jobID int64) error
-	// Depth counts available (queued or retrying) jobs.
-	Depth(ctx context.Context) (int, error)
+	// Counts counts the jobs of the whole cluster that are available (ready
+	// to be claimed now: the queue depth) and running.
+	Counts(ctx context.Context) (Counts, error)
 }
 
 func (c Config) withDefaults() Config {
@@ -124,21 +133,22 @@ func New(s *store.Store, cfg Config) (Queue, error) {
 	}
 	switch s.Dialect() {
 	case "sqlite":
-		return newClient[*sql.Tx](riversqlite.New(s.SQLDB()), func(tx *store.Tx) *sql.Tx { return tx.SQL() }, cfg)
+		return newClient[*sql.Tx](s, riversqlite.New(s.SQLDB()), func(tx *store.Tx) *sql.Tx { return tx.SQL() }, cfg)
 	case "postgres":
-		return newClient[pgx.Tx](riverpgxv5.New(s.PGXPool()), func(tx *store.Tx) pgx.Tx { return tx.PGX() }, cfg)
+		return newClient[pgx.Tx](s, riverpgxv5.New(s.PGXPool()), func(tx *store.Tx) pgx.Tx { return tx.PGX() }, cfg)
 	}
 	return nil, fmt.Errorf("queue: unsupported database %q", s.Dialect())
 }
 
 type client[TTx any] struct {
+	store  *store.Store
 	cfg    Config
 	driver riverdriver.Driver[TTx]
 	river  *river.Client[TTx]
 	txOf   func(*store.Tx) TTx
 }
 
-func newClient[TTx any](d riverdriver.Driver[TTx], txOf func(*store.Tx) TTx, cfg Config) (*client[TTx], error) {
+func newClient[TTx any](s *store.Store, d riverdriver.Driver[TTx], txOf func(*store.Tx) TTx, cfg Config) (*client[TTx], error) {
 	rc := &river.Config{
 		Logger:               cfg.Logger,
 		JobTimeout:           cfg.JobTimeout,
@@ -158,15 +168,20 @@ func newClient[TTx any](d riverdriver.Driver[TTx], txOf func(*store.Tx) TTx, cfg
 	if err != nil {
 		return nil, fmt.Errorf("queue: %w", err)
 	}
-	return &client[TTx]{cfg: cfg, driver: d, river: rcl, txOf: txOf}, nil
+	return &client[TTx]{store: s, cfg: cfg, driver: d, river: rcl, txOf: txOf}, nil
 }
 
-func (c *client[TTx]) Migrate(ctx context.Context) error {
+func (c *client[TTx]) Migrate(ctx context.Context, tx *store.Tx) error {
 	m, err := rivermigrate.New(c.driver, &rivermigrate.Config{Logger: c.cfg.Logger})
 	if err != nil {
 		return fmt.Errorf("queue migrations: %w", err)
 	}
-	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
+	if tx != nil {
+		_, err = m.MigrateTx(ctx, c.txOf(tx), rivermigrate.DirectionUp, nil)
+	} else {
+		_, err = m.Migrate(ctx, rivermigrate.DirectionUp, nil)
+	}
+	if err != nil {
 		return fmt.Errorf("queue migrations: %w", err)
 	}
 	return nil
@@ -206,12 +221,25 @@ func (c *client[TTx]) Cancel(ctx context.Context, jobID int64) error {
 	return nil
 }
 
-func (c *client[TTx]) Depth(ctx context.Context) (int, error) {
-	res, err := c.river.JobList(ctx, river.NewJobListParams().States(rivertype.JobStateAvailable, rivertype.JobStateRetryable, rivertype.JobStateScheduled).First(10_000))
-	if err != nil {
-		return 0, err
+// countsSQL is valid on both databases (River stores the state as text
+// on SQLite and as an enum on Postgres; both compare with a literal).
+const countsSQL = `SELECT
+	COALESCE(SUM(CASE WHEN state = 'available' THEN 1 ELSE 0 END), 0),
+	COALESCE(SUM(CASE WHEN state = 'running' THEN 1 ELSE 0 END), 0)
+	FROM river_job WHERE state IN ('available', 'running')`
+
+func (c *client[TTx]) Counts(ctx context.Context) (Counts, error) {
+	var n Counts
+	var err error
+	if c.store.Dialect() == store.DialectPostgres {
+		err = c.store.PGXPool().QueryRow(ctx, countsSQL).Scan(&n.Available, &n.Running)
+	} else {
+		err = c.store.SQLDB().QueryRowContext(ctx, countsSQL).Scan(&n.Available, &n.Running)
 	}
-	return len(res.Jobs), nil
+	if err != nil {
+		return Counts{}, fmt.Errorf("queue counts: %w", err)
+	}
+	return n, nil
 }
 
 // runWorker adapts Handler to River.

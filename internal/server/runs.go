@@ -3,9 +3,9 @@ package server
 import (
 	"context"
 	"fmt"
-	"sync"
 	"time"
 
+	"github.com/skriptable/skriptable/internal/metrics"
 	"github.com/skriptable/skriptable/internal/queue"
 	"github.com/skriptable/skriptable/internal/store"
 	"github.com/skriptable/skriptable/internal/worker"
@@ -14,9 +14,10 @@ import (
 // runService implements api.Runs on the queue: a run's row and its job
 // are created in one transaction, so neither exists without the other.
 type runService struct {
-	store  *store.Store
-	queue  queue.Queue
-	notify func(runID string)
+	store   *store.Store
+	queue   queue.Queue
+	notify  func(runID string)
+	metrics *metrics.Metrics
 }
 
 // Enqueue implements api.Runs.
@@ -85,49 +86,35 @@ func (r *runService) Cancel(ctx context.Context, tenantID, runID string) (store.
 		// Not started: it will never start, so it ends here. (If a worker
 		// claimed it meanwhile, it sees the request and ends it the same
 		// way; Finish lets only one of them write.)
-		if _, err := r.store.Finish(ctx, tenantID, runID, store.RunResult{Status: store.StatusCancelled, Error: "cancelled before it started"}); err != nil {
+		ended, err := r.store.Finish(ctx, tenantID, runID, store.RunResult{Status: store.StatusCancelled, Error: "cancelled before it started"})
+		if err != nil {
 			return run, err
+		}
+		if ended {
+			r.metrics.RunEndedUnstarted(store.StatusCancelled)
 		}
 	}
 	r.notify(runID)
 	return r.store.GetRun(ctx, tenantID, runID)
 }
 
-// broker is the in-process Notifier: it wakes SSE readers of a run when
-// the worker stored events or the run's status changed.
-type broker struct {
-	mu       sync.Mutex
-	watchers map[string]map[chan struct{}]struct{}
-}
-
-func newBroker() *broker { return &broker{watchers: map[string]map[chan struct{}]struct{}{}} }
-
-// Watch implements api.Notifier.
-func (b *broker) Watch(runID string) (<-chan struct{}, func()) {
-	ch := make(chan struct{}, 1)
-	b.mu.Lock()
-	if b.watchers[runID] == nil {
-		b.watchers[runID] = map[chan struct{}]struct{}{}
-	}
-	b.watchers[runID][ch] = struct{}{}
-	b.mu.Unlock()
-	return ch, func() {
-		b.mu.Lock()
-		defer b.mu.Unlock()
-		delete(b.watchers[runID], ch)
-		if len(b.watchers[runID]) == 0 {
-			delete(b.watchers, runID)
+// measured wraps the worker's job handler with the run metrics: runs in
+// progress, and, when this delivery ended the run, its status and
+// duration (a redelivery of a run that had already ended counts nothing).
+func (s *Server) measured(h queue.Handler) queue.Handler {
+	return func(ctx context.Context, job queue.Job) error {
+		began := time.Now()
+		done := s.metrics.RunStarted()
+		err := h(ctx, job)
+		done()
+		run, gerr := s.store.GetRun(context.WithoutCancel(ctx), job.Args.TenantID, job.Args.RunID)
+		if gerr == nil && store.IsTerminal(run.Status) && !run.FinishedAt.Before(began.Truncate(time.Millisecond)) {
+			if run.StartedAt.IsZero() {
+				s.metrics.RunEndedUnstarted(run.Status)
+			} else {
+				s.metrics.RunFinished(run.Status, run.FinishedAt.Sub(run.StartedAt))
+			}
 		}
-	}
-}
-
-func (b *broker) notify(runID string) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	for ch := range b.watchers[runID] {
-		select {
-		case ch <- struct{}{}:
-		default:
-		}
+		return err
 	}
 }

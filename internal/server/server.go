@@ -23,6 +23,9 @@ import (
 	"github.com/skriptable/skriptable/internal/api"
 	"github.com/skriptable/skriptable/internal/dashboard"
 	"github.com/skriptable/skriptable/internal/launcher"
+	"github.com/skriptable/skriptable/internal/metrics"
+	"github.com/skriptable/skriptable/internal/notify"
+	"github.com/skriptable/skriptable/internal/pgblobs"
 	"github.com/skriptable/skriptable/internal/queue"
 	"github.com/skriptable/skriptable/internal/sandbox"
 	"github.com/skriptable/skriptable/internal/sandbox/none"
@@ -36,7 +39,7 @@ import (
 const (
 	RoleAll    = "all"    // API + scheduler + workers (the embedded default)
 	RoleAPI    = "api"    // API + scheduler, no workers
-	RoleWorker = "worker" // workers only (plus /healthz, /readyz)
+	RoleWorker = "worker" // workers only (plus /healthz, /readyz, /metrics)
 )
 
 // Default maxima of per-script limits.
@@ -65,9 +68,17 @@ type Config struct {
 	Logger       *slog.Logger
 	SecretKey    []byte // default: $SKRIPTABLE_SECRET_KEY or <DataDir>/secret.key
 	RunnerBinary string // the binary run as the sandboxed runner (default: this one)
-	Queue        queue.Config
-	Scheduler    scheduler.Config
-	APILimits    api.Limits
+	// BlobDir holds artifact bytes. Default: <DataDir>/blobs on SQLite; on
+	// Postgres the database itself (pgblobs), so that every node sees
+	// every artifact. A cluster that needs artifacts larger than
+	// MaxDBArtifactBytes mounts one shared directory on every node here.
+	BlobDir string
+	// MaxDBArtifactBytes caps one artifact stored in Postgres (default
+	// pgblobs.DefaultMaxBytes, 32 MiB).
+	MaxDBArtifactBytes int64
+	Queue              queue.Config
+	Scheduler          scheduler.Config
+	APILimits          api.Limits
 	// AdminKeyOut receives the admin API key when it is created (first
 	// start); it is also written to <DataDir>/admin-key (mode 0600).
 	AdminKeyOut func(key string)
@@ -79,7 +90,9 @@ type Server struct {
 	store    *store.Store
 	queue    queue.Queue
 	sched    *scheduler.Scheduler
-	broker   *broker
+	notify   *notify.Hub
+	metrics  *metrics.Metrics
+	pgBlobs  *pgblobs.Blobs // artifacts in Postgres; nil with a blob directory
 	httpSrv  *http.Server
 	listener net.Listener
 	runs     *runService
@@ -102,15 +115,36 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if dsn == "" {
 		dsn = filepath.Join(cfg.DataDir, "skriptable.db")
 	}
-	st, err := store.Open(ctx, store.Config{DSN: dsn, SecretKey: key, BlobDir: filepath.Join(cfg.DataDir, "blobs")})
+	// Migrations run in build, together with the queue's, under one lock.
+	sc := store.Config{DSN: dsn, SecretKey: key, NoMigrate: true}
+	var pgb *pgblobs.Blobs
+	switch {
+	case cfg.BlobDir != "":
+		sc.BlobDir = cfg.BlobDir
+	case isPostgres(dsn):
+		pgb = &pgblobs.Blobs{MaxBytes: cfg.MaxDBArtifactBytes}
+		sc.Blobs = pgb
+	default:
+		sc.BlobDir = filepath.Join(cfg.DataDir, "blobs")
+	}
+	st, err := store.Open(ctx, sc)
 	if err != nil {
 		return nil, err
+	}
+	if pgb != nil {
+		pgb.Pool = st.PGXPool()
 	}
 	if cfg.Database == "" {
 		tightenDatabaseFiles(cfg.DataDir)
 	}
-	s := &Server{cfg: cfg, store: st, broker: newBroker()}
+	s := &Server{cfg: cfg, store: st, notify: notify.NewLocal(), pgBlobs: pgb}
+	if st.Dialect() == store.DialectPostgres {
+		// Run events cross nodes: a worker's wake-up reaches the SSE
+		// readers on every API node through LISTEN/NOTIFY.
+		s.notify = notify.NewPostgres(st.PGXPool(), cfg.Logger)
+	}
 	if err := s.build(ctx); err != nil {
+		s.notify.Close()
 		_ = st.Close()
 		return nil, err
 	}
@@ -193,17 +227,21 @@ func (s *Server) build(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		qc.Handler = w.Handle
+		qc.Handler = s.measured(w.Handle)
 	}
 	q, err := queue.New(s.store, qc)
 	if err != nil {
 		return err
 	}
-	if err := q.Migrate(ctx); err != nil {
+	if err := s.store.MigrateWith(ctx, migrateMore(q, s.pgBlobs)); err != nil {
 		return err
 	}
 	s.queue = q
-	s.runs = &runService{store: s.store, queue: q, notify: s.broker.notify}
+	s.metrics = metrics.New(func(ctx context.Context) (int64, int64, error) {
+		n, err := q.Counts(ctx)
+		return n.Available, n.Running, err
+	}, cfg.Logger)
+	s.runs = &runService{store: s.store, queue: q, notify: s.notify.Notify, metrics: s.metrics}
 	if cfg.Role != RoleWorker {
 		if err := s.ensureAdmin(ctx); err != nil {
 			return err
@@ -243,7 +281,7 @@ func (s *Server) worker() (*worker.Worker, error) {
 		return nil, err
 	}
 	return worker.New(worker.Config{
-		Store: s.store, Launcher: l, Notify: s.broker.notify, AllowHosts: cfg.AllowHosts,
+		Store: s.store, Launcher: l, Notify: s.notify.Notify, AllowHosts: cfg.AllowHosts,
 		Public: cfg.Public, Limits: cfg.Limits, MaxLimits: cfg.MaxLimits, Logger: cfg.Logger,
 	}), nil
 }
@@ -278,7 +316,7 @@ func (s *Server) buildHTTP() error {
 			_, _ = w.Write([]byte("ok\n"))
 		})
 	} else {
-		a, err := api.New(api.Config{Store: s.store, Runs: s.runs, Notifier: s.broker, Logger: s.cfg.Logger, Ready: ready, Limits: s.cfg.APILimits,
+		a, err := api.New(api.Config{Store: s.store, Runs: s.runs, Notifier: s.notify, Logger: s.cfg.Logger, Ready: ready, Limits: s.cfg.APILimits,
 			MaxMemory: s.cfg.MaxLimits.Memory, MaxCPUs: s.cfg.MaxLimits.CPUs, SessionKey: api.SessionKey(s.cfg.SecretKey)})
 		if err != nil {
 			return err
@@ -288,6 +326,7 @@ func (s *Server) buildHTTP() error {
 		mux.Handle("GET /{$}", dash)
 		mux.Handle("GET /assets/", dash)
 	}
+	mux.Handle("GET "+metrics.Path, s.metrics.Handler())
 	s.httpSrv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	return nil
 }
@@ -310,7 +349,11 @@ func (s *Server) Start(ctx context.Context) error {
 	if s.sched != nil {
 		s.sched.Start(context.WithoutCancel(ctx))
 	}
-	s.cfg.Logger.Info("skriptable started", "role", s.cfg.Role, "addr", s.Addr(), "workers", s.cfg.Workers, "sandbox", s.cfg.Sandbox, "database", s.store.Dialect())
+	if s.cfg.Role == RoleAPI {
+		s.cfg.Logger.Info("skriptable started", "role", s.cfg.Role, "addr", s.Addr(), "database", s.store.Dialect())
+	} else {
+		s.cfg.Logger.Info("skriptable started", "role", s.cfg.Role, "addr", s.Addr(), "workers", s.cfg.Workers, "sandbox", s.cfg.Sandbox, "database", s.store.Dialect())
+	}
 	return nil
 }
 
@@ -345,6 +388,7 @@ func (s *Server) Stop(ctx context.Context) error {
 		if errors.Is(errH, context.DeadlineExceeded) {
 			errH = s.httpSrv.Close()
 		}
+		s.notify.Close()
 		s.stopErr = errors.Join(errQ, errH, s.store.Close())
 	})
 	return s.stopErr
@@ -369,6 +413,11 @@ func secretKey(cfg Config) ([]byte, error) {
 			return nil, fmt.Errorf("%s: not a base64-encoded 32-byte key", p)
 		}
 		return k, nil
+	}
+	if isPostgres(cfg.Database) {
+		// Each node would make its own key and none could read the
+		// secrets another stored.
+		cfg.Logger.Warn("no SKRIPTABLE_SECRET_KEY: generating a key for this node only; every node on a shared database must have the same key, or script secrets cannot be read", "file", p)
 	}
 	k := make([]byte, 32)
 	if _, err := rand.Read(k); err != nil {
@@ -395,4 +444,60 @@ func (f levelFilter) WithAttrs(a []slog.Attr) slog.Handler {
 }
 func (f levelFilter) WithGroup(n string) slog.Handler {
 	return levelFilter{h: f.h.WithGroup(n), min: f.min}
+}
+
+// Migrate brings the database (Postgres DSN, or "" for the SQLite database
+// in dataDir) to this binary's schema: the store's migrations and the job
+// queue's, under the migration lock, as every node also does when it
+// starts. It returns the store's schema version. A database newer than
+// this binary fails with store.ErrSchemaTooNew.
+func Migrate(ctx context.Context, database, dataDir string, log *slog.Logger) (int, error) {
+	dsn := database
+	if dsn == "" {
+		if err := os.MkdirAll(dataDir, 0o711); err != nil {
+			return 0, err
+		}
+		dsn = filepath.Join(dataDir, "skriptable.db")
+	}
+	st, err := store.Open(ctx, store.Config{DSN: dsn, NoMigrate: true})
+	if err != nil {
+		return 0, err
+	}
+	defer st.Close()
+	if log == nil {
+		log = slog.Default()
+	}
+	q, err := queue.New(st, queue.Config{Logger: slog.New(levelFilter{h: log.Handler(), min: slog.LevelWarn})})
+	if err != nil {
+		return 0, err
+	}
+	var pgb *pgblobs.Blobs
+	if st.Dialect() == store.DialectPostgres {
+		pgb = &pgblobs.Blobs{Pool: st.PGXPool()}
+	}
+	if err := st.MigrateWith(ctx, migrateMore(q, pgb)); err != nil {
+		return 0, err
+	}
+	if database == "" {
+		tightenDatabaseFiles(dataDir)
+	}
+	return st.SchemaVersion(ctx)
+}
+
+// migrateMore is what migrates after the store, under its lock: the job
+// queue's tables and, on Postgres, the artifact blob table.
+func migrateMore(q queue.Queue, pgb *pgblobs.Blobs) func(context.Context, *store.Tx) error {
+	return func(ctx context.Context, tx *store.Tx) error {
+		if err := q.Migrate(ctx, tx); err != nil {
+			return err
+		}
+		if pgb != nil {
+			return pgb.Migrate(ctx)
+		}
+		return nil
+	}
+}
+
+func isPostgres(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
 }

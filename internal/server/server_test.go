@@ -27,9 +27,9 @@ import (
 )
 
 // TestMain lets this test binary be the sandboxed runner and, for the
-// crash tests, `skriptable serve` itself.
+// crash and fault tests, `skriptable serve` and `skriptable worker`.
 func TestMain(m *testing.M) {
-	if len(os.Args) > 1 && (os.Args[1] == "runner" || os.Args[1] == "serve") {
+	if len(os.Args) > 1 && (os.Args[1] == "runner" || os.Args[1] == "serve" || os.Args[1] == "worker") {
 		os.Exit(cli.Main(os.Args[1:], cli.Stdio{In: os.Stdin, Out: os.Stdout, Err: os.Stderr}))
 	}
 	os.Exit(m.Run())

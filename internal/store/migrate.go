@@ -22,6 +22,10 @@ var migrationFS embed.FS
 // migrations of one Postgres database across nodes ("skrpt" in ASCII).
 const migrationLockKey int64 = 0x736b727074
 
+// startLockKey is the session advisory lock MigrateWith holds around the
+// store's and the job queue's migrations.
+const startLockKey int64 = migrationLockKey + 1
+
 // migration is one embedded SQL file.
 type migration struct {
 	version int
@@ -82,6 +86,44 @@ func (s *Store) Migrate(ctx context.Context) error {
 	return s.migrateSQLite(ctx, migs)
 }
 
+// MigrateWith is Migrate followed by more (the job queue's own
+// migrations), with both under one lock so that nodes starting together
+// do not race: on Postgres a session advisory lock held on a dedicated
+// connection (released when it closes, so a crashed node cannot leave it
+// held); on SQLite (one process, one connection) the calls are already
+// serialised. more runs outside the store's migration transaction: River
+// migrations add enum values and must commit them before using them.
+func (s *Store) MigrateWith(ctx context.Context, more func(ctx context.Context, tx *Tx) error) error {
+	migs, err := loadMigrations(s.dialect)
+	if err != nil {
+		return err
+	}
+	if s.dialect == DialectPostgres {
+		conn, err := s.pool.Acquire(ctx)
+		if err != nil {
+			return fmt.Errorf("migrate: %w", err)
+		}
+		// dialect: Postgres session advisory lock.
+		if _, err := conn.Exec(ctx, `SELECT pg_advisory_lock($1)`, startLockKey); err != nil {
+			conn.Release()
+			return fmt.Errorf("migrate: lock: %w", err)
+		}
+		defer func() {
+			if _, err := conn.Exec(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, startLockKey); err != nil {
+				_ = conn.Conn().Close(context.Background()) // closing the session releases the lock
+			}
+			conn.Release()
+		}()
+		err = s.migratePostgres(ctx, migs)
+	} else {
+		err = s.migrateSQLite(ctx, migs)
+	}
+	if err != nil || more == nil {
+		return err
+	}
+	return more(ctx, nil)
+}
+
 // createMigrationsTable is valid on both dialects.
 const createMigrationsTable = `CREATE TABLE IF NOT EXISTS schema_migrations (
 	version    INTEGER NOT NULL PRIMARY KEY,
@@ -126,6 +168,10 @@ func (s *Store) migratePostgres(ctx context.Context, migs []migration) error {
 		return s.applyPending(ctx, tx.q, run, migs)
 	})
 }
+
+// KnownSchemaVersion is the highest migration this binary embeds for the
+// store's database.
+func (s *Store) KnownSchemaVersion() int { return s.knownSchema }
 
 // migrateSQLite migrates in a BEGIN IMMEDIATE transaction on a dedicated
 // connection: IMMEDIATE takes the write lock up front (waiting up to

@@ -45,9 +45,11 @@ func (s *sink) loop() {
 	for {
 		select {
 		case <-t.C:
-			s.flush(context.Background())
+			_ = s.flush(context.Background())
 		case <-s.done:
-			s.flush(context.Background())
+			// The last flush: nothing retries after it, so it outlasts a
+			// database restart.
+			_ = retryStore(context.Background(), storeRetryFor, s.flush)
 			return
 		}
 	}
@@ -59,19 +61,26 @@ func (s *sink) add(e store.RunEvent) {
 	s.mu.Unlock()
 }
 
-func (s *sink) flush(ctx context.Context) {
+// flush stores the pending events. A failed batch goes back in front of
+// the pending ones, in order, for the next flush (the launcher bounds a
+// run's log, so this cannot grow without limit).
+func (s *sink) flush(ctx context.Context) error {
 	s.mu.Lock()
 	batch := s.pending
 	s.pending = nil
 	s.mu.Unlock()
 	if len(batch) == 0 {
-		return
+		return nil
 	}
 	if _, err := s.w.cfg.Store.AppendRunEvents(ctx, s.run.TenantID, s.run.ID, batch); err != nil {
-		s.w.cfg.Logger.Error("store run events", "run", s.run.ID, "err", err)
-		return
+		s.w.cfg.Logger.Warn("store run events (will retry)", "run", s.run.ID, "err", err)
+		s.mu.Lock()
+		s.pending = append(batch, s.pending...)
+		s.mu.Unlock()
+		return err
 	}
 	s.w.cfg.Notify(s.run.ID)
+	return nil
 }
 
 // Log implements launcher.Sink.
@@ -119,7 +128,11 @@ func (s *sink) close(ctx context.Context) {
 	defer s.mu.Unlock()
 	for _, name := range s.order {
 		a := s.artifacts[name]
-		if _, err := s.w.cfg.Store.PutArtifact(ctx, s.run.TenantID, s.run.ID, name, a.contentType, bytes.NewReader(a.data)); err != nil {
+		err := retryStore(ctx, storeRetryFor, func(ctx context.Context) error {
+			_, err := s.w.cfg.Store.PutArtifact(ctx, s.run.TenantID, s.run.ID, name, a.contentType, bytes.NewReader(a.data))
+			return err
+		})
+		if err != nil {
 			s.w.cfg.Logger.Error("store artifact", "run", s.run.ID, "artifact", name, "err", err)
 		}
 	}

@@ -88,8 +88,7 @@ func (w *Worker) Handle(ctx context.Context, job queue.Job) error {
 		return nil // a redelivery after the run already ended
 	}
 	if run.CancelRequested {
-		w.finish(ctx, run, launcher.Result{Status: store.StatusCancelled, Error: "cancelled before it started"})
-		return nil
+		return w.finish(ctx, run, launcher.Result{Status: store.StatusCancelled, Error: "cancelled before it started"})
 	}
 	// The run's own attempt counter, not River's: River hands back a job
 	// interrupted by a shutdown without counting that attempt, but the run
@@ -119,8 +118,7 @@ func (w *Worker) Handle(ctx context.Context, job queue.Job) error {
 	}
 	w.cfg.Notify(runID)
 	if reqErr != nil {
-		w.finish(ctx, run, launcher.Result{Status: store.StatusErrored, Error: reqErr.Error()})
-		return nil
+		return w.finish(ctx, run, launcher.Result{Status: store.StatusErrored, Error: reqErr.Error()})
 	}
 	sink := newSink(w, run, attempt)
 	res := w.cfg.Launcher.Run(ctx, req, sink)
@@ -134,7 +132,9 @@ func (w *Worker) Handle(ctx context.Context, job queue.Job) error {
 		// Cancelled by a user, or this process is stopping.
 		cur, err := s.GetRun(context.WithoutCancel(ctx), tenant, runID)
 		if err == nil && cur.CancelRequested {
-			w.finish(context.WithoutCancel(ctx), run, launcher.Result{Status: store.StatusCancelled, Error: "cancelled while running"})
+			if err := w.finish(context.WithoutCancel(ctx), run, launcher.Result{Status: store.StatusCancelled, Error: "cancelled while running"}); err != nil {
+				return err // retried: the next delivery sees the request and ends the run
+			}
 			return river.JobCancel(errors.New("cancelled by user"))
 		}
 		sink.systemNow(context.WithoutCancel(ctx), "attempt interrupted: Skriptable is stopping; the run will be retried")
@@ -157,8 +157,7 @@ func (w *Worker) Handle(ctx context.Context, job queue.Job) error {
 	default:
 		res.Status, res.Error = store.StatusErrored, "unknown result status "+res.Status
 	}
-	w.finish(ctx, run, res)
-	return nil
+	return w.finish(ctx, run, res)
 }
 
 // request builds the launcher request for the run's attempt.
@@ -206,19 +205,26 @@ func (w *Worker) request(ctx context.Context, run store.Run, attempt int) (launc
 }
 
 // finish records the terminal status (a no-op if the run already has one)
-// and wakes event readers.
-func (w *Worker) finish(ctx context.Context, run store.Run, res launcher.Result) {
+// and wakes event readers. The write is retried through a database
+// restart; if it still fails, the returned error makes River retry the
+// job, so a run never stays "running" after its job completed.
+func (w *Worker) finish(ctx context.Context, run store.Run, res launcher.Result) error {
 	var exit *int
 	if res.ExitCode != 0 {
 		exit = &res.ExitCode
 	}
-	_, err := w.cfg.Store.Finish(context.WithoutCancel(ctx), run.TenantID, run.ID, store.RunResult{
-		Status: res.Status, Error: res.Error, Limit: res.Limit, ExitCode: exit,
+	err := retryStore(context.WithoutCancel(ctx), storeRetryFor, func(ctx context.Context) error {
+		_, err := w.cfg.Store.Finish(ctx, run.TenantID, run.ID, store.RunResult{
+			Status: res.Status, Error: res.Error, Limit: res.Limit, ExitCode: exit,
+		})
+		return err
 	})
+	w.cfg.Notify(run.ID)
 	if err != nil {
 		w.cfg.Logger.Error("finish run", "run", run.ID, "err", err)
+		return fmt.Errorf("%srecord the result: %w", infraPrefix, err)
 	}
-	w.cfg.Notify(run.ID)
+	return nil
 }
 
 func countPrefix(errs []string, prefix string) int {

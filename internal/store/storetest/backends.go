@@ -52,6 +52,7 @@ func Postgres(t *testing.T) func(t *testing.T) store.Config {
 	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
 		t.Fatalf("%s=%q: want a postgres:// URL", PostgresEnv, admin)
 	}
+	holdShared(t)
 	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
 	defer cancel()
 	conn, err := pgx.Connect(ctx, admin)
