@@ -138,7 +138,9 @@ const jsAwaitPaint = `() => new Promise(resolve => {
 
 // awaitPaint lets an out-of-process frame paint before input is aimed at
 // it: Chromium routes mouse events by hit-testing rendered frames, so a
-// click at a fresh OOPIF's coordinates would land in its parent. Frames in
+// click at a fresh OOPIF's coordinates would land in its parent. A page in
+// the background produces no frames at all, so it is brought to the front
+// first (Puppeteer's click would silently hit the parent there). Frames in
 // the page's own process need no wait.
 func (f *Frame) awaitPaint(ctx context.Context) error {
 	oop := false
@@ -151,11 +153,21 @@ func (f *Frame) awaitPaint(ctx context.Context) error {
 	if !oop {
 		return nil
 	}
+	top := f.page.MainFrame().main
+	vis, err := top.call(ctx, `() => document.visibilityState`, nil, true)
+	if err != nil {
+		return err
+	}
+	if string(valueOf(vis).JSON) == `"hidden"` {
+		if err := f.page.BringToFront(ctx); err != nil {
+			return err
+		}
+	}
 	if _, err := f.main.call(ctx, jsAwaitPaint, nil, true); err != nil {
 		return err
 	}
 	// Then the top frame: the browser hit-tests against the root
 	// compositor frame, which must include the child's new surface.
-	_, err := f.page.MainFrame().main.call(ctx, jsAwaitPaint, nil, true)
+	_, err = top.call(ctx, jsAwaitPaint, nil, true)
 	return err
 }
