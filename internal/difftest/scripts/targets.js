@@ -1,0 +1,76 @@
+// The Target API: browser.targets()/target()/waitForTarget, context
+// targets, page.target(), Target objects (type, url, page, opener,
+// browser, browserContext) and the targetcreated/targetdestroyed events,
+// with a popup opened by window.open.
+const puppeteer = require('puppeteer');
+const base = process.env.BASE_URL;
+const rel = (u) => u.replace(base, 'BASE');
+const within = (p, ms) => {
+  let t;
+  const timer = new Promise((_, reject) => { t = setTimeout(() => reject(new Error('timed out')), ms); });
+  return Promise.race([p, timer]).finally(() => clearTimeout(t));
+};
+(async () => {
+  const browser = await puppeteer.launch();
+  const bt = browser.target();
+  console.log('browser target', bt.type(), bt.url() === '', await bt.page(), bt.opener());
+  console.log('browser target listed', browser.targets().includes(bt));
+  const page = await browser.newPage();
+  const pt = page.target();
+  console.log('page target', pt.type(), rel(pt.url()), pt === page.target());
+  console.log('page target page', (await pt.page()) === page, (await pt.asPage()) === page);
+  console.log('page target browser', pt.browser() === browser, pt.browserContext() === browser.defaultBrowserContext());
+  console.log('page target worker', await pt.worker(), pt.opener());
+  await page.goto(base + '/compat/frames-files.html');
+  console.log('after goto', rel(pt.url()));
+  console.log('listed', browser.targets().includes(pt), browser.defaultBrowserContext().targets().includes(pt));
+  const pageTypes = browser.targets().filter((t) => t.type() === 'page').length;
+  console.log('page targets', pageTypes, (await browser.pages()).length);
+
+  const created = [];
+  const destroyed = [];
+  const onCreated = (t) => { if (t.type() === 'page') created.push(t); };
+  const onDestroyed = (t) => { if (t.type() === 'page') destroyed.push(t); };
+  browser.on('targetcreated', onCreated);
+  browser.on('targetdestroyed', onDestroyed);
+  const ctxCreated = [];
+  browser.defaultBrowserContext().on('targetcreated', (t) => { if (t.type() === 'page') ctxCreated.push(t); });
+
+  const [popupTarget] = await Promise.all([
+    browser.waitForTarget((t) => t.opener() === pt && t.url().includes('popup-open')),
+    page.click('#open'),
+  ]);
+  console.log('popup target', popupTarget.type(), rel(popupTarget.url()), popupTarget.opener() === pt);
+  const popup = await popupTarget.page();
+  console.log('popup page', rel(popup.url()), popup.target() === popupTarget);
+  console.log('popup context', popupTarget.browserContext() === browser.defaultBrowserContext());
+  console.log('created', created.includes(popupTarget), ctxCreated.includes(popupTarget));
+  const again = await browser.waitForTarget((t) => t === popupTarget);
+  console.log('existing target found', again === popupTarget);
+  const viaContext = await browser.defaultBrowserContext().waitForTarget(async (t) => t.url().includes('popup-open'));
+  console.log('context waitForTarget', viaContext === popupTarget);
+
+  const gone = new Promise((resolve) => browser.on('targetdestroyed', (t) => { if (t === popupTarget) resolve(); }));
+  await popup.close();
+  await within(gone, 5000);
+  console.log('destroyed', destroyed.includes(popupTarget), browser.targets().includes(popupTarget));
+
+  try {
+    await browser.waitForTarget((t) => t.url() === 'nowhere', { timeout: 100 });
+  } catch (e) {
+    console.log('timeout:', e.name, e.message);
+  }
+
+  // A target in a created context.
+  const context = await browser.createBrowserContext();
+  const waited = context.waitForTarget((t) => t.type() === 'page');
+  const other = await context.newPage();
+  const ot = await waited;
+  console.log('context target', ot === other.target(), ot.browserContext() === context, context.targets().filter((t) => t.type() === 'page').length);
+  console.log('default excludes it', browser.defaultBrowserContext().targets().includes(ot));
+  await context.close();
+
+  browser.off('targetcreated', onCreated);
+  browser.removeAllListeners('targetdestroyed');
+  await browser.close();
+})();
