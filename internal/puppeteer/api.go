@@ -338,13 +338,13 @@ parentFrame S
 childFrames S
 isDetached S
 detached@ S
-addScriptTag U
-addStyleTag U
+addScriptTag S path reads only files this run wrote
+addStyleTag S path reads only files this run wrote
 extensionRealms U
 frameElement S
 locator P locator actions ignore the signal option (AbortSignal)
 select S
-setContent U
+setContent S
 tap S
 $x S removed in Puppeteer 22 ($$('xpath/…')); kept for old scripts
 waitForXPath S removed in Puppeteer 22 (waitForSelector('xpath/…')); kept for old scripts

@@ -70,6 +70,24 @@ const within = (p, ms) => {
   console.log('default excludes it', browser.defaultBrowserContext().targets().includes(ot));
   await context.close();
 
+  // Frame.setContent, addScriptTag and addStyleTag, in a same-process
+  // frame and in an out-of-process one.
+  const cross = process.env.CROSS_URL;
+  await page.goto(base + '/compat/frames-oopif.html?child=' + encodeURIComponent(cross + '/compat/frames-child.html?n=cross'));
+  for (const name of ['same', 'cross']) {
+    const frame = page.frames().find((f) => f.name() === name);
+    await frame.waitForSelector('#late');
+    await frame.setContent('<p id="set">set in ' + name + '</p>');
+    console.log(name, 'setContent', await frame.$eval('#set', (e) => e.textContent), await frame.$$eval('#late', (es) => es.length));
+    const script = await frame.addScriptTag({ content: 'window.added = "script in ' + name + '";' });
+    console.log(name, 'script tag', await script.evaluate((e) => e.tagName), await frame.evaluate(() => window.added));
+    const style = await frame.addStyleTag({ content: '#set { color: rgb(1, 2, 3); }' });
+    console.log(name, 'style tag', await style.evaluate((e) => e.tagName), await frame.$eval('#set', (e) => getComputedStyle(e).color));
+    const typed = await frame.addScriptTag({ content: 'window.mod = 1;', type: 'module', id: 'm' });
+    console.log(name, 'module tag', await typed.evaluate((e) => [e.type, e.id].join(' ')));
+  }
+  console.log('main untouched', await page.$eval('#top', (e) => e.textContent));
+
   browser.off('targetcreated', onCreated);
   browser.removeAllListeners('targetdestroyed');
   await browser.close();
