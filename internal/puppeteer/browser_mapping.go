@@ -17,14 +17,18 @@ func (m *mapper) wrapBrowser(br *browser.Browser) *sobek.Object {
 	b := m.object(browserAPI)
 	m.watchBrowser(br)
 	var em *jsEmitter
+	watching := false
 	em = m.emitter(b, append([]string{"disconnected"}, targetEvents...), func(event string) func() {
 		if event != "disconnected" {
 			return m.subscribeTargets(&em, br, event, nil)
 		}
-		go func() {
-			<-br.Done()
-			em.post("disconnected", nil)
-		}()
+		if !watching { // one watcher, however often listeners come and go
+			watching = true
+			go func() {
+				<-br.Done()
+				em.post("disconnected", nil)
+			}()
+		}
 		return func() {}
 	})
 	defaultContext := func() *sobek.Object { return m.wrapContext(br, br.DefaultContext()) }
