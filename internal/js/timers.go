@@ -2,6 +2,7 @@ package js
 
 import (
 	"math"
+	"sort"
 	"sync"
 	"time"
 
@@ -11,19 +12,43 @@ import (
 // timers implements setTimeout/setInterval/setImmediate. A pending timer
 // holds a reserved loop callback, so like in Node the script does not end
 // while one is scheduled; clearing it fills the reservation with a no-op.
+//
+// Firing order is Node's: by deadline, then by the order of scheduling.
+// Go timers fire on their own goroutines in any order, so a firing Go
+// timer does not run its own callback: it runs, on the loop, every timer
+// that is due by then, sorted by (deadline, sequence). A timer run that
+// way before its own Go timer fired has that Go timer stopped (or, if it
+// fired too late to stop, its queued job finds nothing to do).
+// The ordering deadline starts from the millisecond the timer was set, as
+// Node's timer lists do, so timers set in the same millisecond with equal
+// delays tie and keep their scheduling order; a timer never runs before
+// its full delay has passed (due).
 type timers struct {
-	mu     sync.Mutex // guards live; the Go timer callbacks read it
+	mu     sync.Mutex // guards live and nextID; the Go timer callbacks read them
 	nextID int64
 	live   map[int64]*timer
+	epoch  time.Time // deadlines are durations since epoch (monotonic)
 }
 
 type timer struct {
-	goTimer *time.Timer
-	cleared bool // only touched on the loop goroutine
-	fill    func(func() error)
+	id       int64
+	fn       sobek.Callable
+	args     []sobek.Value
+	repeat   bool
+	delay    time.Duration
+	deadline time.Duration // ordering key, since timers.epoch
+	due      time.Duration // set time + delay, since timers.epoch: not run before
+	goTimer  *time.Timer
+	armed    int64 // arming generation; a job for an older one is stale
+	pending  bool  // armed and not yet run; only touched on the loop goroutine
+	cleared  bool  // only touched on the loop goroutine
+	fill     func(func() error)
 }
 
-func (t *timers) init() { t.live = map[int64]*timer{} }
+func (t *timers) init() {
+	t.live = map[int64]*timer{}
+	t.epoch = time.Now()
+}
 
 func (t *timers) stopAll() {
 	t.mu.Lock()
@@ -45,52 +70,89 @@ func timerDelay(v sobek.Value) time.Duration {
 	return time.Duration(ms * float64(time.Millisecond))
 }
 
+// arm schedules tm's next run: a new deadline, a loop reservation and a
+// Go timer whose job runs what is due. Called on the loop goroutine.
+func (r *Runtime) armTimer(tm *timer) {
+	now := time.Since(r.timers.epoch)
+	tm.deadline = now.Truncate(time.Millisecond) + tm.delay
+	tm.due = now + tm.delay
+	tm.armed++
+	tm.pending = true
+	gen := tm.armed
+	fill := r.loop.RegisterCallback()
+	tm.fill = fill
+	tm.goTimer = time.AfterFunc(tm.delay, func() {
+		fill(func() error {
+			if tm.cleared || tm.armed != gen || !tm.pending {
+				return nil // cleared, or already run with an earlier timer
+			}
+			return r.runDueTimers(tm.due)
+		})
+	})
+}
+
+// runDueTimers runs, on the loop, every pending timer due by now (at
+// least those due by due, whose Go timer fired), in (deadline, sequence)
+// order. Timers set by these callbacks wait for their own turn.
+func (r *Runtime) runDueTimers(due time.Duration) error {
+	if now := time.Since(r.timers.epoch); now > due {
+		due = now
+	}
+	r.timers.mu.Lock()
+	var batch []*timer
+	for _, tm := range r.timers.live {
+		if tm.pending && !tm.cleared && tm.due <= due {
+			batch = append(batch, tm)
+		}
+	}
+	r.timers.mu.Unlock()
+	sort.Slice(batch, func(i, j int) bool {
+		if batch[i].deadline != batch[j].deadline {
+			return batch[i].deadline < batch[j].deadline
+		}
+		return batch[i].id < batch[j].id
+	})
+	for _, tm := range batch {
+		if tm.cleared || !tm.pending {
+			continue // cleared by an earlier callback of this batch
+		}
+		tm.pending = false
+		if tm.goTimer.Stop() {
+			tm.fill(func() error { return nil }) // its own job will not come
+		}
+		if !tm.repeat {
+			r.timers.forget(tm.id)
+		}
+		if _, err := tm.fn(sobek.Undefined(), tm.args...); err != nil {
+			return err
+		}
+		if tm.repeat && !tm.cleared {
+			r.armTimer(tm)
+		}
+	}
+	return nil
+}
+
 func (r *Runtime) installTimers() error {
 	schedule := func(call sobek.FunctionCall, repeat, immediate bool) sobek.Value {
 		fn, ok := sobek.AssertFunction(call.Argument(0))
 		if !ok {
 			panic(r.newTypeError(`The "callback" argument must be of type function. Received ` + describeType(call.Argument(0))))
 		}
-		var delay time.Duration
-		var args []sobek.Value
+		tm := &timer{fn: fn, repeat: repeat}
 		if immediate {
-			args = append(args, call.Arguments[min(1, len(call.Arguments)):]...)
+			tm.args = append(tm.args, call.Arguments[min(1, len(call.Arguments)):]...)
 		} else {
-			delay = timerDelay(call.Argument(1))
-			args = append(args, call.Arguments[min(2, len(call.Arguments)):]...)
+			tm.delay = timerDelay(call.Argument(1))
+			tm.args = append(tm.args, call.Arguments[min(2, len(call.Arguments)):]...)
 		}
 		r.timers.mu.Lock()
 		r.timers.nextID++
-		id := r.timers.nextID
+		tm.id = r.timers.nextID
+		r.timers.live[tm.id] = tm
 		r.timers.mu.Unlock()
-		tm := &timer{}
-		var arm func()
-		arm = func() {
-			fill := r.loop.RegisterCallback()
-			tm.fill = fill
-			tm.goTimer = time.AfterFunc(delay, func() {
-				fill(func() error {
-					if tm.cleared {
-						return nil
-					}
-					if !repeat {
-						r.timers.forget(id)
-					}
-					if _, err := fn(sobek.Undefined(), args...); err != nil {
-						return err
-					}
-					if repeat && !tm.cleared {
-						arm()
-					}
-					return nil
-				})
-			})
-		}
-		r.timers.mu.Lock()
-		r.timers.live[id] = tm
-		r.timers.mu.Unlock()
-		arm()
-		return r.vm.ToValue(id)
+		r.armTimer(tm)
+		return r.vm.ToValue(tm.id)
 	}
 	clear := func(call sobek.FunctionCall) sobek.Value {
 		v := call.Argument(0)
@@ -104,7 +166,7 @@ func (r *Runtime) installTimers() error {
 		r.timers.mu.Unlock()
 		if tm != nil && !tm.cleared {
 			tm.cleared = true
-			if tm.goTimer.Stop() {
+			if tm.pending && tm.goTimer.Stop() {
 				tm.fill(func() error { return nil }) // release the reservation
 			}
 		}
