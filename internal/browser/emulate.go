@@ -101,7 +101,7 @@ func (p *Page) EmulateVisionDeficiency(ctx context.Context, kind string) error {
 	if kind == "" {
 		kind = "none"
 	}
-	return p.wrapErr(ctx, p.session.Call(ctx, "Emulation.setEmulatedVisionDeficiency", map[string]any{"type": kind}, nil))
+	return p.wrapErr(ctx, p.emuSetting(ctx, "vision", "Emulation.setEmulatedVisionDeficiency", map[string]any{"type": kind}))
 }
 
 // EmulateCPUThrottling slows the CPU by factor (≥ 1); 0 means no
@@ -113,7 +113,7 @@ func (p *Page) EmulateCPUThrottling(ctx context.Context, factor float64) error {
 	if factor < 1 {
 		return errors.New("Throttling rate should be greater or equal to 1")
 	}
-	return p.wrapErr(ctx, p.session.Call(ctx, "Emulation.setCPUThrottlingRate", map[string]any{"rate": factor}, nil))
+	return p.wrapErr(ctx, p.emuSetting(ctx, "cpu", "Emulation.setCPUThrottlingRate", map[string]any{"rate": factor}))
 }
 
 // NetworkConditions are emulated network conditions; throughputs are in
@@ -146,11 +146,11 @@ type IdleState struct {
 // EmulateIdleState overrides what the Idle Detection API reports.
 func (p *Page) EmulateIdleState(ctx context.Context, s *IdleState) error {
 	if s == nil {
-		return p.wrapErr(ctx, p.session.Call(ctx, "Emulation.clearIdleOverride", nil, nil))
+		return p.wrapErr(ctx, p.emuSetting(ctx, "idle", "Emulation.clearIdleOverride", map[string]any{}))
 	}
-	return p.wrapErr(ctx, p.session.Call(ctx, "Emulation.setIdleOverride", map[string]any{
+	return p.wrapErr(ctx, p.emuSetting(ctx, "idle", "Emulation.setIdleOverride", map[string]any{
 		"isUserActive": s.IsUserActive, "isScreenUnlocked": s.IsScreenUnlocked,
-	}, nil))
+	}))
 }
 
 // SetGeolocation overrides the position the Geolocation API reports (the
@@ -198,5 +198,5 @@ func (p *Page) SetBypassCSP(ctx context.Context, enabled bool) error {
 // EmulateFocusedPage makes the page behave as if focused (or not),
 // whatever tab is in front.
 func (p *Page) EmulateFocusedPage(ctx context.Context, enabled bool) error {
-	return p.wrapErr(ctx, p.session.Call(ctx, "Emulation.setFocusEmulationEnabled", map[string]any{"enabled": enabled}, nil))
+	return p.wrapErr(ctx, p.emuSetting(ctx, "focus", "Emulation.setFocusEmulationEnabled", map[string]any{"enabled": enabled}))
 }

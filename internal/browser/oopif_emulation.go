@@ -23,10 +23,29 @@ type emulation struct {
 	featuresSet   bool
 	geolocation   map[string]any
 	scripts       []newDocScript                     // page script ids, in order added
+	others        map[string]emuCmd                  // the last command per setting: vision, cpu, idle, focus
 	childScripts  map[*cdp.Session]map[string]string // page script id → the child session's id
 }
 
 type newDocScript struct{ id, source string }
+
+// emuCmd is a recorded command, replayed as it was sent.
+type emuCmd struct {
+	method string
+	params map[string]any
+}
+
+// emuSetting sends a setting whose last command is all a new OOPIF needs
+// (key names the setting: a clear and a set command share one key).
+func (p *Page) emuSetting(ctx context.Context, key, method string, params map[string]any) error {
+	return p.emuCall(ctx, method, params, func(st *pageState) any {
+		if st.emu.others == nil {
+			st.emu.others = map[string]emuCmd{}
+		}
+		st.emu.others[key] = emuCmd{method, params}
+		return params
+	})
+}
 
 // childSessions are the page's live OOPIF sessions (the network manager
 // follows exactly those besides the page's own).
@@ -83,6 +102,10 @@ func (p *Page) applyEmulation(ctx context.Context, s *cdp.Session) {
 	media := e.mediaParams()
 	scripts := append([]newDocScript(nil), e.scripts...)
 	jsDisabled := st.jsDisabled
+	var others []emuCmd
+	for _, c := range e.others {
+		others = append(others, c)
+	}
 	var bindings []string
 	for name := range st.bindings {
 		bindings = append(bindings, name)
@@ -99,6 +122,9 @@ func (p *Page) applyEmulation(ctx context.Context, s *cdp.Session) {
 	}
 	if jsDisabled {
 		_ = s.Call(ctx, "Emulation.setScriptExecutionDisabled", map[string]any{"value": true}, nil)
+	}
+	for _, c := range others {
+		_ = s.Call(ctx, c.method, c.params, nil)
 	}
 	for _, name := range bindings {
 		_ = s.Call(ctx, "Runtime.addBinding", map[string]any{"name": bindingPrefix + name}, nil)

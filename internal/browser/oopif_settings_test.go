@@ -12,7 +12,7 @@ import (
 // TestOOPIFGetsPageSettings: an out-of-process frame attached after the
 // script set up the page gets its network overrides (interception, extra
 // headers) and its emulation and script state (time zone, new-document
-// script, exposed function) before it runs.
+// script, exposed function, media) before it runs.
 func TestOOPIFGetsPageSettings(t *testing.T) {
 	t.Parallel()
 	p, base, ctx := newTestPage(t)
@@ -21,6 +21,12 @@ func TestOOPIFGetsPageSettings(t *testing.T) {
 		t.Fatal(err)
 	}
 	if err := p.EmulateTimezone(ctx, "Asia/Tokyo"); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.EmulateMediaType(ctx, "print"); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.EmulateMediaFeatures(ctx, []MediaFeature{{Name: "prefers-color-scheme", Value: "dark"}}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := p.EvaluateOnNewDocument(ctx, "window.__early = 'early ' + location.hostname"); err != nil {

@@ -148,6 +148,10 @@ func (b *Browser) onTargetInfoChanged(info targetInfo) {
 func (b *Browser) exposePage(p *Page) {
 	b.targets.mu.Lock()
 	t := b.targets.byID[p.targetID]
+	if t == nil && p.IsClosed() {
+		b.targets.mu.Unlock()
+		return // destroyed while it was being set up
+	}
 	if t == nil {
 		// Set up before its discovery event was handled: make it now.
 		if b.targets.byID == nil {
