@@ -74,6 +74,9 @@ const within = (p, ms) => {
   // frame and in an out-of-process one.
   const cross = process.env.CROSS_URL;
   await page.goto(base + '/compat/frames-oopif.html?child=' + encodeURIComponent(cross + '/compat/frames-child.html?n=cross'));
+  const oopifTarget = await browser.waitForTarget((t) => t.url().includes('n=cross'));
+  console.log('oopif target', oopifTarget.type(), rel(oopifTarget.url().replace(cross, 'CROSS')), await oopifTarget.page());
+  console.log('oopif target context', oopifTarget.browserContext() === browser.defaultBrowserContext(), oopifTarget.opener());
   for (const name of ['same', 'cross']) {
     const frame = page.frames().find((f) => f.name() === name);
     await frame.waitForSelector('#late');
@@ -86,7 +89,14 @@ const within = (p, ms) => {
     const typed = await frame.addScriptTag({ content: 'window.mod = 1;', type: 'module', id: 'm' });
     console.log(name, 'module tag', await typed.evaluate((e) => [e.type, e.id].join(' ')));
   }
-  console.log('main untouched', await page.$eval('#top', (e) => e.textContent));
+  const changed = [];
+  const onChanged = (t) => { if (t === pt) changed.push(rel(t.url())); };
+  browser.on('targetchanged', onChanged);
+  await page.goto(base + '/compat/frames-child.html?n=changed');
+  await page.waitForFunction(() => document.readyState === 'complete');
+  console.log('targetchanged', changed.includes('BASE/compat/frames-child.html?n=changed'));
+  browser.off('targetchanged', onChanged);
+  console.log('main changed', await page.$eval('#label', (e) => e.textContent));
 
   browser.off('targetcreated', onCreated);
   browser.removeAllListeners('targetdestroyed');
