@@ -1,6 +1,7 @@
 package js
 
 import (
+	"container/heap"
 	"math"
 	"sort"
 	"sync"
@@ -28,6 +29,49 @@ type timers struct {
 	nextID int64
 	live   map[int64]*timer
 	epoch  time.Time // deadlines are durations since epoch (monotonic)
+	queue  dueQueue  // armings by due time; loop goroutine only
+	stale  int       // cleared entries still in queue; loop goroutine only
+}
+
+// dropStale counts one more cleared entry in the queue and, once they
+// are the majority, rebuilds the queue without them, so a script that
+// keeps setting and clearing long timers does not grow it without bound.
+func (t *timers) dropStale() {
+	t.stale++
+	if t.stale < 1024 || t.stale*2 < len(t.queue) {
+		return
+	}
+	kept := t.queue[:0]
+	for _, e := range t.queue {
+		if e.tm.pending && !e.tm.cleared && e.tm.armed == e.gen {
+			kept = append(kept, e)
+		}
+	}
+	clear(t.queue[len(kept):])
+	t.queue = kept
+	heap.Init(&t.queue)
+	t.stale = 0
+}
+
+// dueQueue is a min-heap of armings by due time. Entries of cleared or
+// re-armed timers stay until popped and are then skipped.
+type dueQueue []dueEntry
+
+type dueEntry struct {
+	due time.Duration
+	tm  *timer
+	gen int64
+}
+
+func (q dueQueue) Len() int           { return len(q) }
+func (q dueQueue) Less(i, j int) bool { return q[i].due < q[j].due }
+func (q dueQueue) Swap(i, j int)      { q[i], q[j] = q[j], q[i] }
+func (q *dueQueue) Push(x any)        { *q = append(*q, x.(dueEntry)) }
+func (q *dueQueue) Pop() any {
+	old := *q
+	e := old[len(old)-1]
+	*q = old[:len(old)-1]
+	return e
 }
 
 type timer struct {
@@ -79,6 +123,7 @@ func (r *Runtime) armTimer(tm *timer) {
 	tm.armed++
 	tm.pending = true
 	gen := tm.armed
+	heap.Push(&r.timers.queue, dueEntry{due: tm.due, tm: tm, gen: gen})
 	fill := r.loop.RegisterCallback()
 	tm.fill = fill
 	tm.goTimer = time.AfterFunc(tm.delay, func() {
@@ -98,14 +143,14 @@ func (r *Runtime) runDueTimers(due time.Duration) error {
 	if now := time.Since(r.timers.epoch); now > due {
 		due = now
 	}
-	r.timers.mu.Lock()
 	var batch []*timer
-	for _, tm := range r.timers.live {
-		if tm.pending && !tm.cleared && tm.due <= due {
-			batch = append(batch, tm)
+	q := &r.timers.queue
+	for q.Len() > 0 && (*q)[0].due <= due {
+		e := heap.Pop(q).(dueEntry)
+		if e.tm.pending && !e.tm.cleared && e.tm.armed == e.gen {
+			batch = append(batch, e.tm)
 		}
 	}
-	r.timers.mu.Unlock()
 	sort.Slice(batch, func(i, j int) bool {
 		if batch[i].deadline != batch[j].deadline {
 			return batch[i].deadline < batch[j].deadline
@@ -166,8 +211,11 @@ func (r *Runtime) installTimers() error {
 		r.timers.mu.Unlock()
 		if tm != nil && !tm.cleared {
 			tm.cleared = true
-			if tm.pending && tm.goTimer.Stop() {
-				tm.fill(func() error { return nil }) // release the reservation
+			if tm.pending {
+				r.timers.dropStale()
+				if tm.goTimer.Stop() {
+					tm.fill(func() error { return nil }) // release the reservation
+				}
 			}
 		}
 		return sobek.Undefined()

@@ -1,8 +1,11 @@
 package js
 
 import (
+	"context"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestEqualDeadlineTimersFireInScheduleOrder: timeouts due at the same
@@ -40,5 +43,48 @@ const iv = setInterval(() => { ticks++; if (ticks === 3) { clearInterval(iv); co
 		if !lines[want] {
 			t.Fatalf("output lacks %q:\n%s", want, out)
 		}
+	}
+}
+
+// TestClearedTimersLeaveTheQueue: setting and clearing many long timers
+// does not grow the due queue without bound.
+func TestClearedTimersLeaveTheQueue(t *testing.T) {
+	t.Parallel()
+	h := &harness{}
+	rt, err := New(Options{Filename: "clear.js", Log: h.log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rt.Close()
+	prog, err := Compile("clear.js", []byte(`for (let i = 0; i < 20000; i++) clearTimeout(setTimeout(() => {}, 1e9));`), Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := rt.Run(ctx, prog); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(rt.timers.queue); n > 2048 {
+		t.Fatalf("%d queue entries left after clearing every timer", n)
+	}
+}
+
+// BenchmarkManyTimers schedules b.N equal-delay timeouts and waits for
+// them all.
+func BenchmarkManyTimers(b *testing.B) {
+	h := &harness{}
+	rt, err := New(Options{Filename: "bench.js", Log: h.log, Env: map[string]string{"N": strconv.Itoa(b.N)}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer rt.Close()
+	prog, err := Compile("bench.js", []byte(`const n = Number(process.env.N); let c = 0; for (let i = 0; i < n; i++) setTimeout(() => c++, 1 + (i % 7));`), Limits{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	if err := rt.Run(context.Background(), prog); err != nil {
+		b.Fatal(err)
 	}
 }
