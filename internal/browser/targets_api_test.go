@@ -39,9 +39,25 @@ func TestTargetsFollowPagesAndPopups(t *testing.T) {
 	}
 	created := make(chan *Target, 8)
 	destroyed := make(chan *Target, 8)
-	offC := b.TargetEvents().On("targetcreated", func(ev Event) { created <- ev.Target })
+	// Listeners must not block the dispatcher, and other tests share the
+	// browser: keep only this page's popups, never wait to send.
+	offC := b.TargetEvents().On("targetcreated", func(ev Event) {
+		if ev.Target.Type() == "page" && ev.Target.Opener() == pt {
+			select {
+			case created <- ev.Target:
+			default:
+			}
+		}
+	})
 	defer offC()
-	offD := b.TargetEvents().On("targetdestroyed", func(ev Event) { destroyed <- ev.Target })
+	offD := b.TargetEvents().On("targetdestroyed", func(ev Event) {
+		if ev.Target.Opener() == pt {
+			select {
+			case destroyed <- ev.Target:
+			default:
+			}
+		}
+	})
 	defer offD()
 	if err := p.MainFrame().Click(ctx, "#open", ClickOptions{}); err != nil {
 		t.Fatal(err)
@@ -50,15 +66,13 @@ func TestTargetsFollowPagesAndPopups(t *testing.T) {
 	for pop == nil {
 		select {
 		case x := <-created:
-			if x.Type() == "page" {
-				pop = x
-			}
+			pop = x
 		case <-time.After(10 * time.Second):
 			t.Fatal("no targetcreated for the popup")
 		}
 	}
-	if pop.Opener() != pt || pop.Page() == nil || !listed(pop) {
-		t.Fatalf("popup target: opener %v page %v listed %v", pop.Opener() == pt, pop.Page() != nil, listed(pop))
+	if pop.Page() == nil || !listed(pop) || pop.Context() != p.BrowserContext() {
+		t.Fatalf("popup target: page %v listed %v", pop.Page() != nil, listed(pop))
 	}
 	if err := pop.Page().Close(ctx); err != nil {
 		t.Fatal(err)
