@@ -50,6 +50,7 @@ type Browser struct {
 	initErrs map[string]error      // targets whose set-up failed
 	closed   bool
 	queries  *QueryHandlers // custom query handlers; see SetQueryHandlers
+	targets  targetSet      // exposed targets and their events; see targets_api.go
 }
 
 // Launch starts Chromium and connects to it over the debugging pipe.
@@ -128,6 +129,9 @@ func (b *Browser) connect(ctx context.Context) error {
 			b.dropPage(ev.TargetID)
 		}
 	})
+	if err := b.discoverTargets(ctx); err != nil {
+		return err
+	}
 	if err := root.Call(ctx, "Target.setDiscoverTargets", map[string]any{"discover": true}, nil); err != nil {
 		return err
 	}
@@ -206,6 +210,12 @@ func (b *Browser) onAttached(raw jsonv2.Value) {
 		if err == nil && ev.TargetInfo.OpenerID != "" {
 			defer b.emitPopup(ev.TargetInfo.OpenerID, p) // after p is listed
 		}
+		listed := false
+		defer func() {
+			if listed {
+				b.exposePage(p) // after b.mu is released, before the popup event
+			}
+		}()
 		b.mu.Lock()
 		defer b.mu.Unlock()
 		if err != nil {
@@ -213,6 +223,7 @@ func (b *Browser) onAttached(raw jsonv2.Value) {
 		} else if s.Err() == nil {
 			b.pages[p.targetID] = p
 			b.order = append(b.order, p.targetID)
+			listed = true
 		}
 		if ch, ok := b.waiting[p.targetID]; ok {
 			ch <- p
@@ -243,6 +254,7 @@ func (b *Browser) dropPage(targetID string) {
 	b.mu.Unlock()
 	if p != nil {
 		p.markClosed()
+		b.targetGone(targetID)
 	}
 }
 

@@ -18,6 +18,7 @@ type pageState struct {
 	bindings     map[string]*binding // exposed functions by name
 	exposedIDs   map[string]string   // exposed function name → its init script id
 	bindingsOnce sync.Once           // installs the Runtime.bindingCalled handler
+	emu          emulation           // replayed on out-of-process frames (oopif_emulation.go)
 }
 
 // Emulate applies a device: its user agent and viewport (page.emulate).
@@ -42,7 +43,10 @@ func (p *Page) EmulateMediaType(ctx context.Context, media string) error {
 	if media != "" && media != "screen" && media != "print" {
 		return errors.New("Unsupported media type: " + media)
 	}
-	return p.wrapErr(ctx, p.session.Call(ctx, "Emulation.setEmulatedMedia", map[string]any{"media": media}, nil))
+	return p.wrapErr(ctx, p.emuCall(ctx, "Emulation.setEmulatedMedia", map[string]any{"media": media}, func(st *pageState) any {
+		st.emu.mediaType = &media
+		return st.emu.mediaParams()
+	}))
 }
 
 // MediaFeature is one emulated CSS media feature.
@@ -64,12 +68,19 @@ func (p *Page) EmulateMediaFeatures(ctx context.Context, features []MediaFeature
 	if features != nil {
 		params["features"] = features
 	}
-	return p.wrapErr(ctx, p.session.Call(ctx, "Emulation.setEmulatedMedia", params, nil))
+	return p.wrapErr(ctx, p.emuCall(ctx, "Emulation.setEmulatedMedia", params, func(st *pageState) any {
+		st.emu.mediaFeatures, st.emu.featuresSet = features, true
+		return st.emu.mediaParams()
+	}))
 }
 
 // EmulateTimezone overrides the time zone; "" restores the system's.
 func (p *Page) EmulateTimezone(ctx context.Context, id string) error {
-	err := p.session.Call(ctx, "Emulation.setTimezoneOverride", map[string]any{"timezoneId": id}, nil)
+	params := map[string]any{"timezoneId": id}
+	err := p.emuCall(ctx, "Emulation.setTimezoneOverride", params, func(st *pageState) any {
+		st.emu.timezone = &id
+		return params
+	})
 	if err != nil && strings.Contains(err.Error(), "Invalid timezone") {
 		return fmt.Errorf("Invalid timezone ID: %s", id)
 	}
@@ -90,7 +101,7 @@ func (p *Page) EmulateVisionDeficiency(ctx context.Context, kind string) error {
 	if kind == "" {
 		kind = "none"
 	}
-	return p.wrapErr(ctx, p.session.Call(ctx, "Emulation.setEmulatedVisionDeficiency", map[string]any{"type": kind}, nil))
+	return p.wrapErr(ctx, p.emuSetting(ctx, "vision", "Emulation.setEmulatedVisionDeficiency", map[string]any{"type": kind}))
 }
 
 // EmulateCPUThrottling slows the CPU by factor (≥ 1); 0 means no
@@ -102,7 +113,7 @@ func (p *Page) EmulateCPUThrottling(ctx context.Context, factor float64) error {
 	if factor < 1 {
 		return errors.New("Throttling rate should be greater or equal to 1")
 	}
-	return p.wrapErr(ctx, p.session.Call(ctx, "Emulation.setCPUThrottlingRate", map[string]any{"rate": factor}, nil))
+	return p.wrapErr(ctx, p.emuSetting(ctx, "cpu", "Emulation.setCPUThrottlingRate", map[string]any{"rate": factor}))
 }
 
 // NetworkConditions are emulated network conditions; throughputs are in
@@ -135,11 +146,11 @@ type IdleState struct {
 // EmulateIdleState overrides what the Idle Detection API reports.
 func (p *Page) EmulateIdleState(ctx context.Context, s *IdleState) error {
 	if s == nil {
-		return p.wrapErr(ctx, p.session.Call(ctx, "Emulation.clearIdleOverride", nil, nil))
+		return p.wrapErr(ctx, p.emuSetting(ctx, "idle", "Emulation.clearIdleOverride", map[string]any{}))
 	}
-	return p.wrapErr(ctx, p.session.Call(ctx, "Emulation.setIdleOverride", map[string]any{
+	return p.wrapErr(ctx, p.emuSetting(ctx, "idle", "Emulation.setIdleOverride", map[string]any{
 		"isUserActive": s.IsUserActive, "isScreenUnlocked": s.IsScreenUnlocked,
-	}, nil))
+	}))
 }
 
 // SetGeolocation overrides the position the Geolocation API reports (the
@@ -154,21 +165,21 @@ func (p *Page) SetGeolocation(ctx context.Context, longitude, latitude, accuracy
 	if accuracy < 0 {
 		return fmt.Errorf("Invalid accuracy %q: precondition 0 <= ACCURACY failed.", jsNumber(accuracy))
 	}
-	return p.wrapErr(ctx, p.session.Call(ctx, "Emulation.setGeolocationOverride", map[string]any{
-		"longitude": longitude, "latitude": latitude, "accuracy": accuracy,
-	}, nil))
+	params := map[string]any{"longitude": longitude, "latitude": latitude, "accuracy": accuracy}
+	return p.wrapErr(ctx, p.emuCall(ctx, "Emulation.setGeolocationOverride", params, func(st *pageState) any {
+		st.emu.geolocation = params
+		return params
+	}))
 }
 
 // SetJavaScriptEnabled turns script execution in the page on or off
 // (it applies from the next navigation).
 func (p *Page) SetJavaScriptEnabled(ctx context.Context, enabled bool) error {
-	if err := p.session.Call(ctx, "Emulation.setScriptExecutionDisabled", map[string]any{"value": !enabled}, nil); err != nil {
-		return p.wrapErr(ctx, err)
-	}
-	p.state.mu.Lock()
-	p.state.jsDisabled = !enabled
-	p.state.mu.Unlock()
-	return nil
+	params := map[string]any{"value": !enabled}
+	return p.wrapErr(ctx, p.emuCall(ctx, "Emulation.setScriptExecutionDisabled", params, func(st *pageState) any {
+		st.jsDisabled = !enabled
+		return params
+	}))
 }
 
 // JavaScriptEnabled reports the last SetJavaScriptEnabled (true at first).
@@ -187,5 +198,5 @@ func (p *Page) SetBypassCSP(ctx context.Context, enabled bool) error {
 // EmulateFocusedPage makes the page behave as if focused (or not),
 // whatever tab is in front.
 func (p *Page) EmulateFocusedPage(ctx context.Context, enabled bool) error {
-	return p.wrapErr(ctx, p.session.Call(ctx, "Emulation.setFocusEmulationEnabled", map[string]any{"enabled": enabled}, nil))
+	return p.wrapErr(ctx, p.emuSetting(ctx, "focus", "Emulation.setFocusEmulationEnabled", map[string]any{"enabled": enabled}))
 }

@@ -17,6 +17,7 @@ type Event struct {
 	Page    *Page    // "popup": the page opened
 	Worker  *Worker  // "workercreated", "workerdestroyed"
 	Metrics *Metrics // "metrics"
+	Target  *Target  // "targetcreated", "targetchanged", "targetdestroyed" (targets_api.go)
 
 	// Network and console events (network.go, console.go).
 	Response  *Response

@@ -108,6 +108,11 @@ func (p *Page) initChildFrame(s *cdp.Session, frameID string) {
 	for range calls {
 		<-errs
 	}
+	// The page's overrides, before the frame runs a line or sends a
+	// request: interception, extra headers, user agent, … (as Puppeteer's
+	// NetworkManager.addClient) and the emulation state (emulate.go).
+	_ = p.network.applySettings(ctx, s)
+	p.applyEmulation(ctx, s)
 	_ = s.Call(ctx, "Runtime.runIfWaitingForDebugger", nil, nil)
 }
 

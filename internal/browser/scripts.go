@@ -10,6 +10,8 @@ import (
 	"time"
 
 	jsonv2 "github.com/chromedp/cdproto/cdp/jsonv2"
+
+	"github.com/skriptable/skriptable/internal/cdp"
 )
 
 // Limits of exposed functions.
@@ -37,7 +39,12 @@ func (p *Page) EvaluateOnNewDocument(ctx context.Context, source string) (string
 		p.state.scripts = map[string]bool{}
 	}
 	p.state.scripts[res.Identifier] = true
+	sc := newDocScript{id: res.Identifier, source: source}
+	p.state.emu.scripts = append(p.state.emu.scripts, sc)
 	p.state.mu.Unlock()
+	for _, s := range p.childSessions() { // see oopif_emulation.go
+		p.addChildScript(ctx, s, sc)
+	}
 	return res.Identifier, nil
 }
 
@@ -51,6 +58,7 @@ func (p *Page) RemoveScriptToEvaluateOnNewDocument(ctx context.Context, id strin
 	if !known {
 		return fmt.Errorf("Script to evaluate on new document with id %s not found", id)
 	}
+	p.removeChildScripts(ctx, id)
 	return p.wrapErr(ctx, p.session.Call(ctx, "Page.removeScriptToEvaluateOnNewDocument", map[string]any{"identifier": id}, nil))
 }
 
@@ -126,10 +134,14 @@ func (p *Page) ExposeFunction(ctx context.Context, name string, fn BindingFunc) 
 	}
 	st.bindings[name] = &binding{name: name, fn: fn, pending: make(chan struct{}, MaxPendingBindingCalls)}
 	st.mu.Unlock()
-	st.bindingsOnce.Do(func() { p.session.On("Runtime.bindingCalled", p.onBindingCalled) })
+	st.bindingsOnce.Do(func() {
+		p.session.On("Runtime.bindingCalled", func(raw jsonv2.Value) { p.onBindingCalled(p.session, raw) })
+	})
 
 	src := bindingInit(name)
-	if err := p.session.Call(ctx, "Runtime.addBinding", map[string]any{"name": bindingPrefix + name}, nil); err != nil {
+	if err := p.emuCall(ctx, "Runtime.addBinding", map[string]any{"name": bindingPrefix + name}, func(*pageState) any {
+		return map[string]any{"name": bindingPrefix + name}
+	}); err != nil {
 		return p.wrapErr(ctx, err)
 	}
 	id, err := p.EvaluateOnNewDocument(ctx, src)
@@ -159,7 +171,9 @@ func (p *Page) RemoveExposedFunction(ctx context.Context, name string) error {
 	if err := p.RemoveScriptToEvaluateOnNewDocument(ctx, id); err != nil {
 		return err
 	}
-	if err := p.session.Call(ctx, "Runtime.removeBinding", map[string]any{"name": bindingPrefix + name}, nil); err != nil {
+	if err := p.emuCall(ctx, "Runtime.removeBinding", map[string]any{"name": bindingPrefix + name}, func(*pageState) any {
+		return map[string]any{"name": bindingPrefix + name}
+	}); err != nil {
 		return p.wrapErr(ctx, err)
 	}
 	for _, f := range p.bindingFrames() {
@@ -191,9 +205,10 @@ func mustJSON(v any) []byte {
 	return b
 }
 
-// onBindingCalled runs on the page's dispatcher: the call is handed to a
-// goroutine at once (the script may take as long as it likes).
-func (p *Page) onBindingCalled(raw jsonv2.Value) {
+// onBindingCalled runs on the dispatcher of session s (the page's or an
+// OOPIF's): the call is handed to a goroutine at once (the script may take
+// as long as it likes), and answered through the same session.
+func (p *Page) onBindingCalled(s *cdp.Session, raw jsonv2.Value) {
 	var ev struct {
 		Name      string `json:"name"`
 		Payload   string `json:"payload"`
@@ -218,10 +233,10 @@ func (p *Page) onBindingCalled(raw jsonv2.Value) {
 	if b == nil {
 		return
 	}
-	go p.runBinding(b, ev.ContextID, call.Seq, call.Args, !call.Trivial)
+	go p.runBinding(s, b, ev.ContextID, call.Seq, call.Args, !call.Trivial)
 }
 
-func (p *Page) runBinding(b *binding, ctxID, seq int64, args []byte, hasNodes bool) {
+func (p *Page) runBinding(s *cdp.Session, b *binding, ctxID, seq int64, args []byte, hasNodes bool) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go func() {
@@ -237,7 +252,7 @@ func (p *Page) runBinding(b *binding, ctxID, seq int64, args []byte, hasNodes bo
 		dctx, dcancel := context.WithTimeout(ctx, 30*time.Second)
 		defer dcancel()
 		all := append([]Arg{{JSON: name}, {JSON: seqArg}}, args...)
-		_ = p.callInContext(dctx, ctxID, fn, all)
+		_ = p.callInContext(dctx, s, ctxID, fn, all)
 	}
 	select {
 	case b.pending <- struct{}{}:
@@ -248,7 +263,7 @@ func (p *Page) runBinding(b *binding, ctxID, seq int64, args []byte, hasNodes bo
 	}
 	var nodes map[int]*Handle
 	if hasNodes {
-		nodes = p.bindingNodes(ctx, ctxID, name, seqArg)
+		nodes = p.bindingNodes(ctx, s, ctxID, name, seqArg)
 		defer func() {
 			for _, h := range nodes {
 				h.Dispose(context.Background())
@@ -275,8 +290,8 @@ func (p *Page) runBinding(b *binding, ctxID, seq int64, args []byte, hasNodes bo
 // bindingNodes fetches handles to the DOM nodes among a call's arguments
 // (kept by the page in window[name].args). On any failure the call goes
 // on with the nodes as plain JSON objects.
-func (p *Page) bindingNodes(ctx context.Context, ctxID int64, name, seq []byte) map[int]*Handle {
-	w := p.worldForContext(p.session, ctxID)
+func (p *Page) bindingNodes(ctx context.Context, s *cdp.Session, ctxID int64, name, seq []byte) map[int]*Handle {
+	w := p.worldForContext(s, ctxID)
 	if w == nil {
 		return nil
 	}
@@ -304,8 +319,8 @@ func (p *Page) bindingNodes(ctx context.Context, ctxID int64, name, seq []byte) 
 
 const deliverError = `(name, seq, message, stack) => { const error = new Error(message); error.stack = stack; const callbacks = globalThis[name].callbacks; callbacks.get(seq).reject(error); callbacks.delete(seq); }`
 
-// callInContext calls fn in one execution context, by id.
-func (p *Page) callInContext(ctx context.Context, ctxID int64, fn string, args []Arg) error {
+// callInContext calls fn in one execution context of session s, by id.
+func (p *Page) callInContext(ctx context.Context, s *cdp.Session, ctxID int64, fn string, args []Arg) error {
 	cargs := make([]callArg, len(args))
 	for i, a := range args {
 		if a.Unserializable != "" {
@@ -314,7 +329,7 @@ func (p *Page) callInContext(ctx context.Context, ctxID int64, fn string, args [
 			cargs[i] = callArg{Value: a.JSON}
 		}
 	}
-	return p.session.Call(ctx, "Runtime.callFunctionOn", callFunctionOnParams{
+	return s.Call(ctx, "Runtime.callFunctionOn", callFunctionOnParams{
 		FunctionDeclaration: fn, Arguments: cargs, AwaitPromise: true, ExecutionContextID: ctxID,
 	}, nil)
 }

@@ -169,9 +169,9 @@ process S always null: the browser runs inside Skriptable's sandbox
 wsEndpoint U Skriptable drives the browser over a pipe, never a debugging port
 createBrowserContext S the proxyServer and proxyBypassList options are refused: every context uses the run's egress proxy
 createIncognitoBrowserContext S removed in Puppeteer 22 (createBrowserContext); kept for old scripts
-targets U
-target U
-waitForTarget U
+targets S
+target S
+waitForTarget S the signal option (AbortSignal) is ignored
 cookies S
 setCookie S
 deleteCookie S
@@ -203,8 +203,8 @@ cookies S
 setCookie S
 deleteCookie S
 deleteMatchingCookies S deletes every cookie with a filter's name, whatever the other filter fields (as Puppeteer 24 does)
-targets U
-waitForTarget U
+targets S
+waitForTarget S
 `)
 
 var pageAPI = cdpClass("Page", "page", emitterSpec+`
@@ -255,7 +255,7 @@ bluetooth@ U
 captureHeapSnapshot U
 cookies S
 coverage@ S
-createCDPSession U
+createCDPSession U deliberately: Skriptable gives scripts no raw DevTools protocol access
 createPDFStream U
 deleteCookie S
 emulate S
@@ -296,7 +296,7 @@ setOfflineMode S
 setRequestInterception S
 setUserAgent S
 tap S
-target U
+target S
 touchscreen@ S
 tracing@ S
 triggerExtensionAction U
@@ -338,13 +338,13 @@ parentFrame S
 childFrames S
 isDetached S
 detached@ S
-addScriptTag U
-addStyleTag U
+addScriptTag S path reads only files this run wrote
+addStyleTag S path reads only files this run wrote
 extensionRealms U
 frameElement S
 locator P locator actions ignore the signal option (AbortSignal)
 select S
-setContent U
+setContent S
 tap S
 $x S removed in Puppeteer 22 ($$('xpath/…')); kept for old scripts
 waitForXPath S removed in Puppeteer 22 (waitForSelector('xpath/…')); kept for old scripts
@@ -527,4 +527,5 @@ var classes = []*classAPI{
 	touchscreenAPI, touchHandleAPI,
 	fileChooserAPI, webWorkerAPI, // tools_mapping.go
 	locatorAPI,
+	targetAPI, // target_mapping.go
 }

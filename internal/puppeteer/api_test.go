@@ -43,6 +43,7 @@ const puppeteer = require('puppeteer');
     JSHandle: await page.evaluateHandle(() => ({})), Keyboard: page.keyboard, Mouse: page.mouse,
     HTTPResponse: response, HTTPRequest: response.request(), Touchscreen: page.touchscreen,
     Tracing: page.tracing, Coverage: page.coverage, Accessibility: page.accessibility,
+    Target: page.target(),
   };
   // Last: while a dialog is open the page runs no script.
   let dialog;

@@ -17,11 +17,18 @@ func (m *mapper) wrapBrowser(br *browser.Browser) *sobek.Object {
 	b := m.object(browserAPI)
 	m.watchBrowser(br)
 	var em *jsEmitter
-	em = m.emitter(b, []string{"disconnected"}, func(event string) func() {
-		go func() {
-			<-br.Done()
-			em.post("disconnected", nil)
-		}()
+	watching := false
+	em = m.emitter(b, append([]string{"disconnected"}, targetEvents...), func(event string) func() {
+		if event != "disconnected" {
+			return m.subscribeTargets(&em, br, event, nil)
+		}
+		if !watching { // one watcher, however often listeners come and go
+			watching = true
+			go func() {
+				<-br.Done()
+				em.post("disconnected", nil)
+			}()
+		}
 		return func() {}
 	})
 	defaultContext := func() *sobek.Object { return m.wrapContext(br, br.DefaultContext()) }
@@ -66,6 +73,14 @@ func (m *mapper) wrapBrowser(br *browser.Browser) *sobek.Object {
 	b.method("defaultBrowserContext", func(sobek.FunctionCall) sobek.Value { return defaultContext() })
 	m.browserStateMethods(b, br) // createBrowserContext, browserContexts, cookies: state_contexts.go
 	b.method("process", func(sobek.FunctionCall) sobek.Value { return sobek.Null() })
+	m.targetMethods(b, br, nil) // targets, waitForTarget: target_mapping.go
+	b.method("target", func(sobek.FunctionCall) sobek.Value {
+		t := br.BrowserTarget()
+		if t == nil {
+			panic(m.rt.NewError("Browser target is not found"))
+		}
+		return m.wrapTarget(t)
+	})
 	obj := b.done()
 	m.browsers[br] = obj
 	return obj
@@ -77,7 +92,11 @@ func (m *mapper) wrapContext(br *browser.Browser, c *browser.Context) *sobek.Obj
 		return obj
 	}
 	b := m.object(contextAPI)
-	m.emitter(b, nil, nil)
+	var em *jsEmitter
+	em = m.emitter(b, targetEvents, func(event string) func() {
+		return m.subscribeTargets(&em, br, event, func(t *browser.Target) bool { return t.Context() == c })
+	})
+	m.targetMethods(b, br, c) // targets, waitForTarget: target_mapping.go
 	b.async("newPage", func(sobek.FunctionCall) (work, error) {
 		return func(ctx context.Context) (js.Builder, error) {
 			p, err := c.NewPage(ctx)

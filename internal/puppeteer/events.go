@@ -8,9 +8,12 @@ import (
 
 // jsEmitter is Node's EventEmitter surface (on, once, off, emit, …) for one
 // Puppeteer object. Listeners are JS functions kept on the Go side and only
-// touched on the loop goroutine. subscribe is called the first time a
-// listener for an event is added, to start the Go-side feed; events in
-// supported are the ones that feed exists for.
+// touched on the loop goroutine. subscribe is called when the first
+// listener for an event is added, to start the Go-side feed, and the feed
+// is stopped when the last one goes (off, removeAllListeners, a once
+// listener firing), so the browser side stops preparing the event (a
+// console message's arguments are then released, not made into handles);
+// events in supported are the ones that feed exists for.
 type jsEmitter struct {
 	m         *mapper
 	varName   string
@@ -60,6 +63,7 @@ func (m *mapper) emitter(b *builder, supported []string, subscribe func(string) 
 			if l.fn.SameAs(fn) {
 				e.listeners[event] = append(ls[:i:i], ls[i+1:]...)
 				e.counted(-1)
+				e.unsubscribeIfUnused(event)
 				break
 			}
 		}
@@ -78,9 +82,13 @@ func (m *mapper) emitter(b *builder, supported []string, subscribe func(string) 
 			}
 			e.counted(-n)
 			e.listeners = map[string][]listenerEntry{}
+			for event := range e.unsubs {
+				e.unsubscribeIfUnused(event)
+			}
 		} else {
 			e.counted(-len(e.listeners[ev.String()]))
 			delete(e.listeners, ev.String())
+			e.unsubscribeIfUnused(ev.String())
 		}
 		return b.this()
 	})
@@ -106,6 +114,21 @@ func (e *jsEmitter) counted(delta int) {
 	}
 }
 
+// unsubscribeIfUnused stops the Go-side feed of event once it has no
+// listener; the next listener added subscribes again.
+func (e *jsEmitter) unsubscribeIfUnused(event string) {
+	if len(e.listeners[event]) > 0 {
+		return
+	}
+	delete(e.listeners, event)
+	if unsub, ok := e.unsubs[event]; ok {
+		delete(e.unsubs, event)
+		if unsub != nil {
+			unsub()
+		}
+	}
+}
+
 // fire calls the listeners of event on the loop goroutine. An exception in
 // a listener is returned, ending the run, as an uncaught exception in an
 // event handler ends a Node process.
@@ -122,6 +145,7 @@ func (e *jsEmitter) fire(event string, args ...sobek.Value) error {
 	}
 	e.listeners[event] = kept
 	e.counted(len(kept) - len(ls))
+	e.unsubscribeIfUnused(event)
 	for _, l := range ls {
 		fn, _ := sobek.AssertFunction(l.fn)
 		if _, err := fn(sobek.Undefined(), args...); err != nil {

@@ -365,6 +365,7 @@ func (m *mapper) wrapFrame(f *browser.Frame) *sobek.Object {
 	b := m.object(frameAPI)
 	m.emitter(b, nil, nil)
 	m.frameMethods(b, f.Page(), func() *browser.Frame { return f })
+	m.contentMethods(b, f.Page(), func() *browser.Frame { return f }) // frame_content.go
 	b.method("name", func(sobek.FunctionCall) sobek.Value { return m.vm.ToValue(f.Name()) })
 	b.method("page", func(sobek.FunctionCall) sobek.Value { return m.wrapPage(f.Page()) })
 	b.method("parentFrame", func(sobek.FunctionCall) sobek.Value {

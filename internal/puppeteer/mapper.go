@@ -56,6 +56,9 @@ type mapper struct {
 
 	tools *toolObjects // frames and tools area (tools_mapping.go)
 
+	targets       map[string]*sobek.Object // Target objects by target id (target_mapping.go)
+	waitForTarget sobek.Callable           // compiled waitForTargetSource
+
 	lastBrowser *sobek.Object
 	// Intrinsics captured when the module loads, so a script that later
 	// replaces JSON.stringify or Function.prototype.toString cannot change

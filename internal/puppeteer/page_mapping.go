@@ -61,6 +61,7 @@ func (m *mapper) wrapPage(p *browser.Page) *sobek.Object {
 	b.method("mainFrame", func(sobek.FunctionCall) sobek.Value { return m.wrapFrame(p.MainFrame()) })
 	b.method("frames", func(sobek.FunctionCall) sobek.Value { return m.frameArray(p.Frames()) })
 	b.method("browser", func(sobek.FunctionCall) sobek.Value { return m.browsers[p.Browser()] })
+	b.method("target", func(sobek.FunctionCall) sobek.Value { return m.wrapTarget(p.Target()) })
 	b.method("browserContext", func(sobek.FunctionCall) sobek.Value { return m.wrapContext(p.Browser(), p.BrowserContext()) })
 	b.method("isClosed", func(sobek.FunctionCall) sobek.Value { return m.vm.ToValue(p.IsClosed()) })
 	b.method("setDefaultTimeout", func(call sobek.FunctionCall) sobek.Value {
