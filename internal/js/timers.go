@@ -2,6 +2,7 @@ package js
 
 import (
 	"container/heap"
+	"fmt"
 	"math"
 	"sort"
 	"sync"
@@ -103,6 +104,11 @@ func (t *timers) stopAll() {
 	}
 }
 
+// MaxPendingTimers caps the timers one run may have scheduled at once
+// (each costs a Go timer and a reserved loop slot); scheduling one more
+// throws an Error instead of letting a runaway loop exhaust memory.
+const MaxPendingTimers = 100_000
+
 // maxTimerDelay is Node's limit; longer delays become 1 ms, as in Node.
 const maxTimerDelay = math.MaxInt32
 
@@ -192,6 +198,10 @@ func (r *Runtime) installTimers() error {
 			tm.args = append(tm.args, call.Arguments[min(2, len(call.Arguments)):]...)
 		}
 		r.timers.mu.Lock()
+		if len(r.timers.live) >= MaxPendingTimers {
+			r.timers.mu.Unlock()
+			panic(r.newError(tooManyTimers))
+		}
 		r.timers.nextID++
 		tm.id = r.timers.nextID
 		r.timers.live[tm.id] = tm
@@ -235,6 +245,8 @@ func (r *Runtime) installTimers() error {
 	}
 	return nil
 }
+
+var tooManyTimers = fmt.Sprintf("too many pending timers: a run may schedule at most %d at once", MaxPendingTimers)
 
 func (t *timers) forget(id int64) {
 	t.mu.Lock()

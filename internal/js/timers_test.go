@@ -2,6 +2,7 @@ package js
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
 	"testing"
@@ -86,5 +87,26 @@ func BenchmarkManyTimers(b *testing.B) {
 	b.ResetTimer()
 	if err := rt.Run(context.Background(), prog); err != nil {
 		b.Fatal(err)
+	}
+}
+
+func TestPendingTimersAreCapped(t *testing.T) {
+	t.Parallel()
+	out, err := run(t, "many.js", `
+const ids = [];
+try {
+  for (let i = 0; i < 200000; i++) ids.push(setTimeout(() => {}, 60000));
+} catch (e) {
+  console.log('stopped at', ids.length, e.message);
+}
+ids.forEach(clearTimeout);
+setTimeout(() => console.log('timers work again'), 1);
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := fmt.Sprintf("stopped at %d too many pending timers: a run may schedule at most %d at once\ntimers work again\n", MaxPendingTimers, MaxPendingTimers)
+	if out != want {
+		t.Fatalf("got %q, want %q", out, want)
 	}
 }
