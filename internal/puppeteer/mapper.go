@@ -39,8 +39,8 @@ type mapper struct {
 	contexts  map[*browser.Context]*sobek.Object
 	keyboards map[*browser.Page]*sobek.Object
 	mice      map[*browser.Page]*sobek.Object
-	requests  map[*browser.Request]*sobek.Object
-	responses map[*browser.Response]*sobek.Object
+	requests  *wrapperCache[*browser.Request] // see wrappers.go
+	responses *wrapperCache[*browser.Response]
 	netWaits  []*netWait // pending waitForRequest/Response timeouts (net_page.go)
 	votes     map[*browser.Request]*interceptVotes
 	afterFire []func() // run by jsEmitter.post right after the listeners

@@ -49,7 +49,7 @@ func (m *mapper) jsonValue(raw []byte) sobek.Value {
 // wrapResponse returns the HTTPResponse object for r (one per response, so
 // req.response() === res).
 func (m *mapper) wrapResponse(p *browser.Page, r *browser.Response) *sobek.Object {
-	if obj, ok := m.responses[r]; ok {
+	if obj := m.responses.get(r); obj != nil {
 		return obj
 	}
 	b := m.object(responseAPI)
@@ -137,7 +137,7 @@ func (m *mapper) wrapResponse(p *browser.Page, r *browser.Response) *sobek.Objec
 		}, nil
 	})
 	obj := b.done()
-	m.responses[r] = obj
+	m.responses.put(r, obj)
 	return obj
 }
 
@@ -170,7 +170,7 @@ func bufferResult(data []byte) js.Builder {
 
 // wrapRequest returns the HTTPRequest object for r.
 func (m *mapper) wrapRequest(p *browser.Page, r *browser.Request) *sobek.Object {
-	if obj, ok := m.requests[r]; ok {
+	if obj := m.requests.get(r); obj != nil {
 		return obj
 	}
 	b := m.object(requestAPI)
@@ -212,7 +212,7 @@ func (m *mapper) wrapRequest(p *browser.Page, r *browser.Request) *sobek.Object 
 	})
 	m.interceptMethods(b, r)
 	obj := b.done()
-	m.requests[r] = obj
+	m.requests.put(r, obj)
 	return obj
 }
 
