@@ -229,8 +229,11 @@ func (h *Hub) listenOnce(ctx context.Context) (listened bool, err error) {
 	if _, err := conn.Exec(ctx, "LISTEN "+Channel); err != nil {
 		return false, err
 	}
+	// Wake whoever watched while nobody listened, before announcing that
+	// we listen: a watcher added after Listening() then gets no spurious
+	// wake-up from this gap.
+	h.wakeAll()
 	h.listenOne.Do(func() { close(h.listening) })
-	h.wakeAll() // whatever was sent while nobody listened
 	for {
 		n, err := conn.WaitForNotification(ctx)
 		if err != nil {
