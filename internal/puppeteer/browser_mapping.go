@@ -18,6 +18,17 @@ func (m *mapper) wrapBrowser(br *browser.Browser) *sobek.Object {
 	m.watchBrowser(br)
 	var em *jsEmitter
 	watching := false
+	// 'disconnected' fires once, on the loop: before browser.close()
+	// resolves (as in Puppeteer, where close awaits the connection's end),
+	// or when the browser goes away by itself.
+	disconnected := false
+	sendDisconnected := func() error {
+		if disconnected {
+			return nil
+		}
+		disconnected = true
+		return em.fire("disconnected")
+	}
 	em = m.emitter(b, append([]string{"disconnected"}, targetEvents...), func(event string) func() {
 		if event != "disconnected" {
 			return m.subscribeTargets(&em, br, event, nil)
@@ -26,7 +37,7 @@ func (m *mapper) wrapBrowser(br *browser.Browser) *sobek.Object {
 			watching = true
 			go func() {
 				<-br.Done()
-				em.post("disconnected", nil)
+				m.rt.Loop().Post(sendDisconnected)
 			}()
 		}
 		return func() {}
@@ -51,7 +62,14 @@ func (m *mapper) wrapBrowser(br *browser.Browser) *sobek.Object {
 		return func(context.Context) (js.Builder, error) {
 			err := br.Close()
 			m.mod.forget(br)
-			return nil, err
+			return func(vm *sobek.Runtime) sobek.Value {
+				if lerr := sendDisconnected(); lerr != nil {
+					// A throwing listener ends the run, as an uncaught
+					// exception in an event handler ends a Node process.
+					m.rt.Loop().Post(func() error { return lerr })
+				}
+				return sobek.Undefined()
+			}, err
 		}, nil
 	}
 	b.async("close", closeFn)
